@@ -1,0 +1,63 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa
+SPACY_MODEL := var/spacy/en_cse_lookup/config.cfg
+MODEL := models/cse.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean
+
+install: $(VENV)/.installed
+
+# The venv is rebuilt when the lock changes; every package is pinned exactly there.
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $$(scripts/python310.sh) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+# The spaCy pipeline NLU uses: blank English + lookup lemmatizer (no downloaded models).
+spacy: $(SPACY_MODEL)
+$(SPACY_MODEL): $(VENV)/.installed cse_core/nlp.py
+	$(PY) -m cse_core.nlp
+
+# Rasa trains only when its inputs changed (make's timestamps, then Rasa's fingerprints).
+train: $(MODEL)
+$(MODEL): $(TRAIN_INPUTS) $(SPACY_MODEL) bot/components/safety.py
+	$(RASA) train --fixed-model-name cse --out models --quiet
+	@touch $@
+
+run: $(MODEL)
+	@scripts/run.sh
+
+shell: $(MODEL)
+	@scripts/run.sh --shell
+
+validate: $(VENV)/.installed
+	$(PY) -m cse_core.check_knowledge
+	$(RASA) data validate --fail-on-warnings --quiet
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check cse_core actions bot scripts tests
+
+test-unit: $(SPACY_MODEL)
+	$(PY) -m pytest -q tests/core tests/actions
+
+test-dialogue: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --quiet
+
+test-nlu: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu --quiet
+	$(PY) scripts/nlu_gate.py results/nlu/intent_report.json --min-f1 0.90
+
+test-e2e: $(MODEL)
+	$(PY) -m pytest -q tests/e2e
+
+test: lint validate test-unit test-dialogue test-nlu test-e2e
+
+clean:
+	rm -rf models results var/spacy

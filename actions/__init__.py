@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin glue between Rasa's trackers and the pure-Python core."""

@@ -1,0 +1,205 @@
+"""Rasa glue for the guided pre-screen (issue 3); the logic is in cse_core.screening.
+
+Every slot of ``screening_form`` has a ``custom`` mapping: nothing is filled from raw
+text. ``validate_screening_form`` reads the latest message for the requested slot only
+(so one "yes" fills one slot), turns it into a fixed value, or answers a digression
+(a guidance question, "why do you ask", "go back", "change education to high") and asks
+the same question again. Emergencies, disclosures, "stop" and "delete my conversation"
+are left to the rules (the form rejects, and rules with `condition: active_loop` answer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import Events, audience, buttons, kb, latest_intent, latest_text, say, send_answer
+from cse_core import answers, parsing, screening
+from cse_core.answers import Button
+
+FORM = "screening_form"
+TURNS = "screening_turns"  # bumped on every handled turn so the form never rejects one
+PAUSED = "screening_paused"
+# Intents the form leaves to the rules (see data/rules.yml).
+HANDED_TO_RULES = {"emergency", "disclosure", "stop"}
+
+
+def state(tracker: Tracker) -> dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in screening.slot_names(kb())}
+
+
+def pause_events() -> Events:
+    """Pause: the answers so far are kept, and "carry on" resumes (issue 4)."""
+    return [SlotSet(PAUSED, True), SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+def reset_events() -> Events:
+    """Forget a screening's answers (nothing is kept once it ends or stops)."""
+    return [SlotSet(s, None) for s in screening.slot_names(kb()) if s != "audience"] + [
+        SlotSet("requested_slot", None), SlotSet(PAUSED, False)
+    ]
+
+
+def _turn(tracker: Tracker) -> SlotSet:
+    return SlotSet(TURNS, float(tracker.get_slot(TURNS) or 0) + 1)
+
+
+class ActionScreeningStart(Action):
+    """Start a pre-screen, or resume a paused one where it stopped."""
+
+    def name(self) -> str:
+        return "action_screening_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        answered = [s for s, v in state(tracker).items() if v and s != "audience"]
+        if tracker.get_slot(PAUSED) and answered:
+            say(dispatcher, "screening.resumed")
+            return [SlotSet(PAUSED, False), SlotSet("requested_slot", None)]
+        if latest_intent(tracker) == "resume_screening":
+            say(dispatcher, "screening.nothing_to_resume")
+        say(dispatcher, "screening.intro")
+        return reset_events()
+
+
+class AskScreeningQuestion(Action):
+    """Asks one form slot's question with its options as buttons (subclassed per slot)."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        k = kb()
+        question = screening.question(k, self.slot)
+        assert question is not None
+        who = tracker.get_slot("audience") or answers.PRACTITIONER
+        choices = [Button(title=o, payload=o) for o in screening.options(k, question)]
+        dispatcher.utter_message(text=screening.prompt(k, question, who), buttons=buttons(choices))
+        return []
+
+
+# One ask action per slot: Rasa's form looks for `action_ask_<slot>`. Loading the
+# knowledge here also validates it when the action server starts.
+for _slot in screening.slot_names(kb()):
+    globals()[f"AskScreening_{_slot}"] = type(f"AskScreening_{_slot}", (AskScreeningQuestion,), {"slot": _slot})
+
+
+class ValidateScreeningForm(Action):
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        slot = tracker.get_slot("requested_slot")
+        intent = latest_intent(tracker)
+        if not slot or intent in HANDED_TO_RULES:
+            return []  # activation, or a turn the rules answer
+        k = kb()
+        text = latest_text(tracker)
+        who, events = audience(tracker)
+        question = screening.question(k, slot)
+        if question is None:
+            return []
+        events.append(_turn(tracker))
+
+        change = parsing.parse_change(k, text)
+        if change:
+            return events + self._change(dispatcher, tracker, change)
+        if intent == "go_back":
+            return events + self._back(dispatcher, tracker, slot)
+        if intent == "explain_question" and screening.parse(k, question, text) is None:
+            dispatcher.utter_message(text=screening.explain(k, question, who))
+            return events
+        if intent == "resume_screening":
+            return events
+
+        value = screening.parse(k, question, text)
+        if question.kind == "age":
+            age = parsing.parse_age(k, text)
+            if age and age.dob_given:
+                say(dispatcher, "screening.dob_refused")
+                return events
+        if value is not None:
+            return events + self._answered(dispatcher, slot, value)
+
+        faq = answers.answer(k, intent, text, who) if intent.startswith("ask_") else None
+        if faq is not None:
+            send_answer(dispatcher, faq)
+            return events
+        if question.kind == "age":
+            say(dispatcher, "screening.not_understood_age")
+        else:
+            examples = ", ".join(screening.options(k, question)[:3])
+            say(dispatcher, "screening.not_understood", examples=examples)
+        return events
+
+    @staticmethod
+    def _answered(dispatcher: CollectingDispatcher, slot: str, value: str) -> Events:
+        events: Events = [SlotSet(slot, value)]
+        if slot == "screen_danger" and value in (parsing.YES, parsing.NOT_SURE):
+            say(dispatcher, "emergency")
+            if value == parsing.YES:
+                say(dispatcher, "screening.danger_yes_then")
+                return events + pause_events()
+        if slot == "age_band" and value == "adult":
+            say(dispatcher, "screening.adult")
+            return events + [SlotSet("requested_slot", None)]
+        return events
+
+    @staticmethod
+    def _change(dispatcher: CollectingDispatcher, tracker: Tracker, change: parsing.Change) -> Events:
+        k = kb()
+        question = screening.question(k, screening.IND_PREFIX + change.field) or screening.question(k, change.field)
+        value = screening.parse(k, question, change.value_text) if question else None
+        if question is None or value is None:
+            say(dispatcher, "screening.change_unknown")
+            return []
+        name = question.indicator.name if question.indicator else question.slot.replace("_", " ")
+        label = k.message("screening.rating_labels").get(value, value.replace("_", " "))
+        say(dispatcher, "screening.changed", name=name, rating=label)
+        return [SlotSet(question.slot, value)]
+
+    @staticmethod
+    def _back(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Events:
+        names = screening.slot_names(kb())
+        answered = [s for s in names[: names.index(slot)] if tracker.get_slot(s) and s != "audience"]
+        if not answered:
+            say(dispatcher, "screening.back_at_start")
+            return []
+        previous = answered[-1]
+        return [SlotSet(previous, None), SlotSet("requested_slot", previous)]
+
+
+class ActionScreeningOutcome(Action):
+    """After the form: the outcome, or nothing scored (adult, paused)."""
+
+    def name(self) -> str:
+        return "action_screening_outcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        k = kb()
+        current = state(tracker)
+        if current.get("age_band") == "adult":
+            return reset_events()
+        if tracker.get_slot(PAUSED) or not screening.is_complete(k, current):
+            return [SlotSet(PAUSED, True)]
+        result = screening.result(k, current)
+        for message in result.messages:
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(text=result.summary)
+        return reset_events() + [SlotSet("last_level", result.outcome.level), SlotSet("last_pathway", result.pathway)]
+
+
+class ActionScreeningStop(Action):
+    """"stop" / "cancel": confirmed, nothing scored, nothing kept."""
+
+    def name(self) -> str:
+        return "action_screening_stop"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        in_progress = tracker.active_loop.get("name") == FORM or tracker.get_slot(PAUSED)
+        say(dispatcher, "screening.cancelled" if in_progress else "screening.nothing_to_resume")
+        return reset_events() + [ActiveLoop(None)]

@@ -1,0 +1,226 @@
+"""Understanding typed screening answers: "a bit", "she's 14", "they have a social worker".
+
+Every parser returns None when it is not sure, so the question is asked again with its
+options; an answer is never taken silently on a guess (issue 3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cse_core.knowledge import Knowledge
+
+YES, NO, NOT_SURE = "yes", "no", "not_sure"
+NOT_KNOWN = "not_known"
+UNKNOWN_STATUS = "unknown"
+
+
+def _norm(text: str) -> str:
+    text = (text or "").lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w'/+?\- ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _has(text: str, phrases: list[str] | tuple[str, ...]) -> bool:
+    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in phrases)
+
+
+_UNSURE = ["not sure", "unsure", "don't know", "dont know", "do not know", "dunno", "idk", "no idea",
+           "not known", "unknown", "can't say", "cant say", "no clue", "maybe", "possibly", "not certain",
+           "don't know yet", "no i don't know", "i'm not sure", "im not sure", "?"]
+_NO = ["no", "nope", "nah", "n", "not really", "none", "nobody", "no one", "noone", "don't think so",
+       "dont think so", "no they don't", "no she doesn't", "no he doesn't", "not that i know",
+       "not that i know of", "negative", "never", "no concerns", "nothing"]
+_YES = ["yes", "yeah", "yep", "yup", "y", "ya", "yh", "aye", "sure", "definitely", "correct", "i think so",
+        "probably", "likely", "they do", "she does", "he does", "there are", "there is", "true", "yes please"]
+
+WH_START = re.compile(
+    r"^(what|why|how|who|where|when|which|whats|what's|can you|could you|should|does|do you|is it|is there|"
+    r"are there|tell me|explain)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """A question rather than an answer: "what does coercion mean?", "why do you ask"."""
+    t = _norm(text)
+    return bool(WH_START.match(t)) or (t.endswith("?") and len(t.split()) > 2)
+
+
+def parse_yes_no(text: str) -> str | None:
+    """yes / no / not_sure, or None."""
+    t = _norm(text)
+    if not t:
+        return None
+    if _has(t, _UNSURE):
+        return NOT_SURE
+    if _has(t, _NO):
+        return NO
+    if _has(t, _YES):
+        return YES
+    return None
+
+
+# Ratings of an indicator. Level words first; then everyday phrases.
+_LEVEL_WORDS = {"high": "high", "medium": "medium", "med": "medium", "moderate": "medium", "low": "low"}
+_RATING_PHRASES: list[tuple[str, list[str]]] = [
+    (NOT_KNOWN, _UNSURE),
+    ("low", ["not very", "not a lot", "not much", "not really much", "a bit", "a little", "a little bit",
+             "bit", "slight", "slightly", "minor", "mild", "mildly", "small", "a few", "occasionally",
+             "sometimes", "a tad", "1"]),
+    ("no_concern", ["no concern", "no concerns", "not a concern", "none", "no", "nope", "nah", "nothing",
+                    "not at all", "not really", "fine", "ok", "okay", "all good", "n/a", "na", "not an issue", "no issues",
+                    "no problem", "no problems", "zero", "0", "not applicable", "not worried", "no worries"]),
+    ("high", ["a lot", "lots", "very", "very worried", "very concerned", "really worried", "serious",
+              "seriously", "severe", "major", "huge", "extreme", "extremely", "massive", "loads", "big", "3",
+              "yes a lot", "really bad", "constantly", "all the time"]),
+    ("medium", ["some", "some concern", "some concerns", "somewhat", "quite", "fairly", "a fair bit",
+                "moderately", "mid", "middle", "in between", "often", "2", "worrying", "concerned"]),
+]
+_RATING_ORDER = ["no_concern", "low", "medium", "high"]
+
+
+def parse_rating(text: str) -> str | None:
+    """no_concern / low / medium / high / not_known, or None when unclear ("yes")."""
+    t = _norm(text)
+    if not t or is_question(text):
+        return None
+    words = [w for w in re.findall(r"[a-z]+", t) if w in _LEVEL_WORDS]
+    if words:
+        # "low to medium": take the higher; a pre-screen errs towards safety.
+        return max((_LEVEL_WORDS[w] for w in words), key=_RATING_ORDER.index)
+    for rating, phrases in _RATING_PHRASES:
+        if _has(t, phrases):
+            return rating
+    return None
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_DATE = re.compile(
+    r"\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b|\b(19|20)\d{2}[/.\-]\d{1,2}[/.\-]\d{1,2}\b|\bborn\b|\bdob\b|\bd\.o\.b\b"
+    r"|\b\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+)
+
+
+@dataclass
+class Age:
+    band: str | None  # a band id from risk_rules.yml
+    years: int | None
+    dob_given: bool = False
+
+
+def _band_for(k: Knowledge, years: int) -> str | None:
+    for band in k.risk_rules["age"]["bands"]:
+        if band["min"] <= years <= band["max"]:
+            return band["id"]
+    return None
+
+
+def parse_age(k: Knowledge, text: str) -> Age | None:
+    """An age in years or a band; a date of birth is flagged, not kept."""
+    raw = (text or "").lower()
+    if _DATE.search(raw):
+        return Age(band=None, years=None, dob_given=True)
+    t = _norm(text)
+    for band in k.risk_rules["age"]["bands"]:
+        if _norm(band["label"]) == t:
+            return Age(band=band["id"], years=None)
+    if re.search(r"\b(under|below|younger than|less than) ?13\b|\bunder thirteen\b", t):
+        return Age(band="under_13", years=None)
+    if re.search(r"\b(18|eighteen) ?(\+|or over|or older|and over)|\bover 18\b|\badult\b", t):
+        return Age(band="adult", years=None)
+    match = re.search(r"\b(\d{1,3})\s*(?:-|to|or)\s*(\d{1,3})\b", t)
+    if match:
+        low, high = int(match[1]), int(match[2])
+        band_low, band_high = _band_for(k, low), _band_for(k, high)
+        if band_low and band_low == band_high:
+            return Age(band=band_low, years=None)
+        return None
+    numbers = [int(n) for n in re.findall(r"\b(\d{1,3})(?:\s*(?:yo|y/o|yrs?|years?))?\b", t)]
+    numbers += [_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", t) if w in _NUMBER_WORDS]
+    if re.search(r"\bmonths?\b", t):
+        return None
+    if len(numbers) == 1 and 0 < numbers[0] <= 25:
+        return Age(band=_band_for(k, numbers[0]), years=numbers[0])
+    return None
+
+
+def parse_role(text: str) -> str | None:
+    t = _norm(text)
+    if _has(t, ["parent", "carer", "mum", "mom", "mother", "dad", "father", "foster carer", "guardian",
+                "grandparent", "gran", "grandma", "grandad", "family member", "step mum", "step dad"]):
+        return "parent"
+    if _has(t, ["practitioner", "professional", "teacher", "social worker", "worker", "nurse", "police",
+                "officer", "gp", "doctor", "dsl", "safeguarding lead", "health visitor", "staff", "school",
+                "work with", "early help"]):
+        return "practitioner"
+    return None
+
+
+def parse_case_status(k: Knowledge, text: str) -> str | None:
+    """A pathway id from pathways.yml, ``unknown`` for "don't know", or None."""
+    t = _norm(text)
+    for pid, pathway in k.pathways.items():
+        if t == _norm(pathway.question_label):
+            return pid
+    if _has(t, _UNSURE):
+        return UNKNOWN_STATUS
+    best, best_len = None, 0
+    for pid, pathway in k.pathways.items():
+        for kw in pathway.keywords:
+            if len(kw) > best_len and _has(t, [kw]):
+                best, best_len = pid, len(kw)
+    if best:
+        return best
+    if parse_yes_no(t) == NO or _has(t, ["not known to services", "no services", "no one involved"]):
+        return "new_case"
+    return None
+
+
+def find_indicator(k: Knowledge, text: str) -> str | None:
+    """The indicator a message names ("change education to high" -> education)."""
+    t = _norm(text)
+    best, best_len = None, 0
+    for ind in k.indicators:
+        for name in (ind.name.lower(), *ind.aliases):
+            if len(name) > best_len and _has(t, [_norm(name)]):
+                best, best_len = ind.id, len(name)
+    return best
+
+
+_CHANGE = re.compile(
+    r"\b(change|set|make|put|update|correct|amend|actually|switch|mark)\b|\bshould (be|have been)\b"
+)
+_NON_INDICATOR_FIELDS = {
+    "age": ["age", "how old"],
+    "learning_disability": ["learning disability", "learning difficulty", "ld", "sen"],
+    "case_status": ["case status", "status", "known to services", "social care", "early help", "new case"],
+    "role": ["role", "i am a", "i'm a"],
+    "other_children": ["other children", "other kids", "other young people"],
+    "offender_details": ["offender", "offenders", "vehicle", "vehicles", "locations"],
+}
+
+
+@dataclass
+class Change:
+    field: str  # an indicator id, or age / learning_disability / case_status / ...
+    value_text: str  # the words after the field name, to parse with that field's parser
+
+
+def parse_change(k: Knowledge, text: str) -> Change | None:
+    """ "change education to high" -> Change("education", "high")."""
+    t = _norm(text)
+    if not _CHANGE.search(t):
+        return None
+    target = find_indicator(k, t)
+    if target is None:
+        for field_id, names in _NON_INDICATOR_FIELDS.items():
+            if _has(t, names):
+                target = field_id
+                break
+    if target is None:
+        return None
+    tail = re.split(r"\b(?:to|as|be|is|=)\b", t, maxsplit=1)
+    return Change(field=target, value_text=tail[1].strip() if len(tail) > 1 else t)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server together; Ctrl-C stops both.
+#   scripts/run.sh           REST + socket.io on localhost:5005
+#   scripts/run.sh --shell   chat in this terminal instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+MODEL="${MODEL:-models/cse.tar.gz}"
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+# The action server listens on 127.0.0.1 only: nothing outside this machine needs it.
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --host 127.0.0.1 \
+  >var/log/actions.log 2>&1 &
+pids+=($!)
+
+if [ "${1:-}" = "--shell" ]; then
+  .venv/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml
+  exit 0
+fi
+
+.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+  --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" &
+pids+=($!)
+
+for _ in $(seq 1 180); do
+  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+cat <<MSG
+
+  The assistant is running on http://localhost:$RASA_PORT
+  Talk to it over REST:
+    curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
+      -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what are the signs of CSE?"}'
+  Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"
