@@ -9,6 +9,8 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean
 
@@ -27,7 +29,7 @@ $(SPACY_MODEL): $(VENV)/.installed cse_core/nlp.py
 
 # Rasa trains only when its inputs changed (make's timestamps, then Rasa's fingerprints).
 train: $(MODEL)
-$(MODEL): $(TRAIN_INPUTS) $(SPACY_MODEL) bot/components/safety.py
+$(MODEL): $(TRAIN_INPUTS) $(SPACY_MODEL) $(wildcard bot/components/*.py)
 	$(RASA) train --fixed-model-name cse --out models --quiet
 	@touch $@
 

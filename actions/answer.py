@@ -7,7 +7,18 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Events, audience, buttons, disclaimer_once, entity, kb, latest_intent, latest_text, say, send_answer
+from actions.common import (
+    Events,
+    audience,
+    buttons,
+    disclaimer_once,
+    entity,
+    kb,
+    latest_intent,
+    latest_text,
+    say,
+    send_answer,
+)
 from cse_core import answers, language
 
 

@@ -113,7 +113,7 @@ class ValidateScreeningForm(Action):
         if intent == "explain_question" and screening.parse(k, question, text) is None:
             dispatcher.utter_message(text=screening.explain(k, question, who))
             return events
-        if intent == "resume_screening":
+        if intent in ("resume_screening", "start_screening"):
             return events
 
         value = screening.parse(k, question, text)

@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from cse_core import knowledge  # noqa: E402
+from cse_core import knowledge
 
 
 @pytest.fixture(scope="session")

@@ -99,13 +99,13 @@ def test_fourteen_indicators_are_required(copy: Path):
     text = (copy / "indicators.yml").read_text(encoding="utf-8")
     cut = text.index("  - id: engagement")
     (copy / "indicators.yml").write_text(text[:cut], encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="expected the 14 indicators of section 2.1, found 13"):
+    with pytest.raises(KnowledgeError, match=r"expected the 14 indicators of section 2\.1, found 13"):
         knowledge.load(copy)
 
 
 def test_unreadable_yaml_is_named(copy: Path):
     (copy / "contacts.yml").write_text("contacts: [unclosed", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="contacts.yml: cannot be read"):
+    with pytest.raises(KnowledgeError, match=r"contacts\.yml: cannot be read"):
         knowledge.load(copy)
 
 

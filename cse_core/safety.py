@@ -1,0 +1,1364 @@
+"""Deterministic safety detector: is this message an emergency or a child's disclosure?
+
+Every user message goes through :func:`check` before anything else. It returns
+
+* ``emergency``: someone (an adult or a child) reports a child in danger now: held, threatened
+  with a weapon, being hurt, missing, with dangerous adults, drugged, about to be harmed;
+* ``disclosure``: a child or young person tells about abuse or exploitation happening to them
+  (first person), now or in the past;
+* ``None``: everything else, above all questions and talk *about* the guidance, negated or
+  hypothetical statements, historic events and typed screening answers.
+
+Missing an emergency is the worst failure, so the rules lean towards firing; false alarms on
+ordinary guidance questions are kept down by guards rather than by narrowing the rules.
+
+Method: the text is normalised (text-speak, contractions, typos), tokenised and lemmatised by
+the shared spaCy pipeline (:func:`cse_core.nlp.get_nlp`), then matched with spaCy ``Matcher``
+patterns written in a small pattern language (see :func:`_compile`) over the word classes in
+``safety_lexicon.yml``. Each match names a rule and the victim token it found; the guards then
+look at the sentence around it (negation, hypotheticals, guidance questions, modality, habit,
+historic time, screening ratings, who the victim is) and decide whether the rule fires.
+
+Rules are layered: danger predicate class x victim reference x immediacy cue. A ``STRONG``
+predicate (held, weapon, being hurt) is danger now by itself; a ``CURRENT`` one (missing, at a
+flat with older men) is danger now by its tense but can be a screening answer or history; a
+``NOW`` one (scared, "not answering") needs an immediacy cue; an ``ONGOING`` one (he makes her
+sleep with his mates) reports continuing sexual abuse of a named child. Disclosure rules need
+a first-person victim and no immediacy.
+
+Pure Python: nothing here imports Rasa.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from cse_core.nlp import get_nlp
+
+EMERGENCY = "emergency"
+DISCLOSURE = "disclosure"
+LEXICON_PATH = Path(__file__).with_name("safety_lexicon.yml")
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    """What :func:`check` found: the kind and the rule that fired (never the user's text)."""
+
+    kind: str | None  # "emergency" | "disclosure" | None
+    reason: str  # name of the rule that fired, "" when kind is None
+
+
+SAFE = SafetyResult(None, "")
+
+# Rule tiers (see the module docstring).
+STRONG = "strong"  # danger now by its nature: held, weapon, being hurt, about to be hurt
+CURRENT = "current"  # danger now by its tense: missing, at a flat with older men, in danger
+NOW = "now"  # needs an immediacy cue (or a second danger cue): scared, not answering
+ONGOING = "ongoing"  # continuing sexual coercion of a specific child, reported by an adult
+DISCLOSE = "disclose"  # a child telling about abuse happening to them
+
+# Victim classes returned by _victim_class.
+FIRST = "1p"  # me, I, us: the speaker
+THIRD = "3p"  # she, my daughter, Chloe: one real child
+GENERIC = "generic"  # a child, someone, the young person: could be hypothetical
+PLURAL = "plural"  # children, young people, victims: talk about children in general
+
+
+# ---------------------------------------------------------------------------------------------
+# Lexicon
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of safety_lexicon.yml, loaded once."""
+
+    classes: dict[str, frozenset[str]]
+    phrases: dict[str, tuple[str, ...]]
+    textspeak: dict[str, str]
+    fuzzy_keys: tuple[str, ...]
+    not_names: frozenset[str]
+    known: frozenset[str]  # every word we recognise as English (for typo and name detection)
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        return self.classes[name]
+
+
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> Lexicon:
+    # BaseLoader keeps every scalar a string ("no", "off", "999" stay words, not bool/int).
+    data = yaml.load(LEXICON_PATH.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    classes = {name: frozenset(words) for name, words in data["classes"].items()}
+    # A victim slot accepts any person reference; _victim_class sorts them out afterwards.
+    classes["VICTIM"] = frozenset().union(
+        *(classes[c] for c in ("FIRST_SUBJ", "FIRST_OBJ", "P3", "RELATION", "PERSON", "INDEF"))
+    ) | {"old", "youngest", "eldest", "oldest"}
+    classes["PERSON"] = classes["PERSON"] | {"old", "youngest", "eldest", "oldest"}
+    table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    known: set[str] = set()
+    known.update(str(v) for v in table.values())
+    for words in classes.values():
+        known.update(words)
+    for word in data["fuzzy_keys"]:
+        known.add(word)
+    for phrases in data["phrases"].values():
+        for phrase in phrases:
+            known.update(phrase.split())
+    known.update(data["known_words"])
+    return Lexicon(
+        classes=classes,
+        phrases={name: tuple(items) for name, items in data["phrases"].items()},
+        textspeak=dict(data["textspeak"]),
+        fuzzy_keys=tuple(data["fuzzy_keys"]),
+        not_names=frozenset(data["not_names"]),
+        known=frozenset(known),
+    )
+
+
+def _is_known(word: str) -> bool:
+    table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return word in _lexicon().known or word in table
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation: text-speak, contractions, stretched letters, typos, names
+# ---------------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"',
+                         "\u201d": '"'})
+_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
+_AGE_RE = re.compile(r"(\d{1,2})(?:yo|yrs?|y/o|yearold|yearsold)")
+_STRETCH_RE = re.compile(r"([a-z])\1{2,}")
+_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that)"
+                      r" (hell|shell)\b", re.IGNORECASE)
+
+
+def _hell(match: re.Match[str]) -> str:
+    return f"{match.group(1)} {'she' if match.group(2).lower() == 'shell' else 'he'}'ll"
+
+
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?\n]\s*)$")
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a transposition counts as one edit), capped."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fix_word(low: str) -> str | None:
+    """The normalised form of one lower-case word, or None to keep the word as typed."""
+    lex = _lexicon()
+    if low in lex.textspeak:
+        return lex.textspeak[low]
+    age = _AGE_RE.fullmatch(low)
+    if age:
+        return f"{age.group(1)} years old"
+    if _is_known(low) or not low.isalpha():
+        return None
+    if _STRETCH_RE.search(low):  # "helppp", "pleaseee", "misssing"
+        two = _STRETCH_RE.sub(r"\1\1", low)
+        one = _STRETCH_RE.sub(r"\1", low)
+        for candidate in (two, one):
+            if _is_known(candidate) or candidate in lex.textspeak:
+                return _fix_word(candidate) or candidate
+        low = two
+    if low.endswith("in") and _is_known(low + "g"):  # "hurtin", "comin"
+        return low + "g"
+    if len(low) >= 4:  # a typo of a key word: "knif", "forcd", "mising", "threatning"
+        limit = 1 if len(low) <= 6 else 2
+        best = min(lex.fuzzy_keys, key=lambda key: _edit_distance(low, key, limit))
+        # an inflection of the key ("forc", "threatenin") is not a typo of it
+        if _edit_distance(low, best, limit) <= limit and not (
+                best.startswith(low) or low.startswith(best)):
+            return best
+    return None
+
+
+def _looks_like_name(word: str, at_sentence_start: bool) -> bool:
+    """A capitalised word we do not know, e.g. "Chloe": a child's name, so a victim."""
+    low = word.lower()
+    if len(word) < 3 or not word.isalpha() or not word[0].isupper() or word.isupper():
+        return False
+    if low in _lexicon().not_names or _is_known(low) or low in _lexicon().textspeak:
+        return False
+    return not at_sentence_start or _fix_word(low) is None
+
+
+def normalise(text: str) -> str:
+    """Rewrite text-speak, contractions typed without apostrophes, stretched letters and typos
+    of key words into plain English; replace unknown capitalised names by ``xxname``."""
+    text = text.translate(_QUOTES).replace("\r", "\n")
+    text = re.sub(r"\n+", " . ", text)
+    # "he says hell share them": "hell" is "he'll" after a reporting verb or a conjunction
+    text = _HELL_RE.sub(_hell, text)
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
+        if _looks_like_name(word, at_start):
+            return "xxname" + ("'s" if low.endswith("'s") else "")
+        if "'" in low.strip("'"):
+            return word
+        fixed = _fix_word(low.strip("'"))
+        return word if fixed is None else fixed
+
+    return _WORD_RE.sub(replace, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pattern language
+# ---------------------------------------------------------------------------------------------
+# A pattern is a space-separated list of token specs, each matched on one token:
+#   CLASS        lower-case form in the lexicon class (BE, VICTIM, WEAPON ...)
+#   ~CLASS       lemma in the lexicon class
+#   word|word    lower-case form is one of the words
+#   _            any word that is not punctuation or a clause-joining conjunction
+#   _3           up to three such words (expands to three optional wildcards)
+#   #            a number
+# followed optionally by ? * + (the spaCy operators), and prefixed optionally by
+#   @name:       a slot: the matched token is recorded under `name` (v = victim, a = agent)
+#   !            part of the rule's own negation ("won't let", "isn't answering"): the
+#                negation guard ignores it.
+
+_CLAUSE_WORDS = ["and", "but", "because", "so", "or", "if", "when", "though", "although",
+                 "while", "whilst", "unless", "then", "cos", "coz"]
+_SENT_END = {".", "!", "?", "...", "\u2026", ";"}
+_WILDCARD = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _CLAUSE_WORDS}}
+
+
+# OBJ: a victim as an object, with its determiner and up to two modifiers ("my 14 year old",
+# "my little sister", "her")
+_OBJ = "SPECIFIC_DET|GENERIC_DET? _2 @v:VICTIM"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One spaCy pattern plus where its slots and own negation sit in it."""
+
+    pattern: list[dict]
+    slots: dict[int, str]  # pattern index -> slot name
+    own_neg: frozenset[int]  # pattern indices that carry the rule's own negation
+
+
+def _token_spec(item: str, lex: Lexicon) -> dict:
+    if item == "_":
+        return dict(_WILDCARD)
+    if item == "#":
+        return {"LIKE_NUM": True}
+    if item.startswith("~"):
+        return {"LEMMA": {"IN": sorted(lex[item[1:]])}}
+    if "~" in item:
+        raise ValueError(f"cannot mix lemma and word alternatives: {item}")
+    words: set[str] = set()
+    for part in item.split("|"):
+        words |= lex[part] if part.isupper() else {part}
+    return {"LOWER": {"IN": sorted(words)}}
+
+
+def _compile(spec: str, lex: Lexicon) -> Compiled:
+    pattern: list[dict] = []
+    slots: dict[int, str] = {}
+    own_neg: set[int] = set()
+    items = [part for raw in spec.split() for part in (_OBJ.split() if raw == "OBJ" else [raw])]
+    for raw in items:
+        item, slot, neg = raw, "", False
+        if item.startswith("!"):
+            item, neg = item[1:], True
+        if item.startswith("@"):
+            slot, item = item[1:].split(":", 1)
+        if re.fullmatch(r"_\d", item):  # _3: up to three wildcards
+            pattern.extend({**_WILDCARD, "OP": "?"} for _ in range(int(item[1])))
+            continue
+        op = ""
+        if len(item) > 1 and item[-1] in "?*+":
+            item, op = item[:-1], item[-1]
+        token = _token_spec(item, lex)
+        if op:
+            token["OP"] = op
+        if slot:
+            slots[len(pattern)] = slot
+        if neg:
+            own_neg.add(len(pattern))
+        pattern.append(token)
+    return Compiled(pattern, slots, frozenset(own_neg))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    """One pattern match: which rule, where, and the tokens its slots caught."""
+
+    rule: Rule
+    start: int
+    end: int
+    slots: dict[str, int]
+    own: frozenset[int]  # token indices of the rule's own negation
+
+
+Check = Callable[[Doc, Hit], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str  # EMERGENCY or DISCLOSURE
+    tier: str
+    patterns: tuple[str, ...]
+    check: Check | None = None  # extra condition on the match (post-check)
+    hypo_ok: bool = False  # the pattern itself is a conditional threat ("if I tell, he'll ...")
+    victims: tuple[str, ...] = (FIRST, THIRD, GENERIC)  # victim classes the rule accepts
+    # what an emergency rule reports when the victim is the speaker and nothing says "now":
+    # "I'm being forced to have sex" is a child's disclosure, "they won't let me leave" is not
+    self_report: str | None = EMERGENCY
+
+
+def _next(doc: Doc, i: int) -> str:
+    return doc[i].lower_ if i < len(doc) else ""
+
+
+def _after(doc: Doc, hit: Hit, n: int) -> list[str]:
+    return [t.lower_ for t in doc[hit.end: hit.end + n]]
+
+
+def _clause_rest(doc: Doc, i: int, n: int = 6) -> list[Token]:
+    """Up to n tokens from i to the end of its clause."""
+    out: list[Token] = []
+    for tok in doc[i: i + n]:
+        if tok.is_punct or tok.lower_ in _CLAUSE_WORDS:
+            break
+        out.append(tok)
+    return out
+
+
+def _agent(doc: Doc, hit: Hit) -> str:
+    """The doer before the match: skip auxiliaries and adverbs back to a noun or pronoun."""
+    if "a" in hit.slots:
+        return doc[hit.slots["a"]].lower_
+    lex = _lexicon()
+    skip = lex["BE_AUX"] | lex["ADV"] | lex["HAVE"] | lex["WILL"] | lex["MODAL"] | lex["NEG"] | {
+        "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
+    for tok in reversed(doc[max(0, hit.start - 5): hit.start]):
+        if tok.is_punct:
+            break
+        if tok.lower_ not in skip:
+            return tok.lower_
+    return ""
+
+
+def _agent_is_other(doc: Doc, hit: Hit) -> bool:
+    """Someone else does it to the speaker: not "I", "you", "it" ("it hurts me")."""
+    return _agent(doc, hit) not in {"i", "we", "you", "it", "this", "that", "which", "what",
+                                    "who", "u", "ya"}
+
+
+def _not_idiom(doc: Doc, hit: Hit) -> bool:
+    """Exclude "hit me up", "beat me at fifa", "kick me out", "sold me a phone"."""
+    nxt = _next(doc, hit.end)
+    verb = doc[hit.start].lemma_
+    if verb == "hit" and nxt in {"up", "back"}:
+        return False
+    if verb in {"beat", "kick"} and nxt in {"at", "in", "out", "to"}:
+        return False
+    if verb in {"sell", "shoot", "bring", "hit", "give"} and nxt in {"a", "an", "the", "some"}:
+        return False
+    agent = _agent(doc, hit)
+    if verb == "kill" and agent in {"mum", "dad", "mother", "father", "parents", "nan"}:
+        return False  # "my mum's going to kill me"
+    if verb == "touch" and agent in {"doctor", "nurse", "it", "this", "that"}:
+        return False
+    return _agent_is_other(doc, hit)
+
+
+def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
+    """After "make/want/ask me to ...": a sexual act, or a generic act with an abusive object
+    ("do stuff", "take drugs", "send pictures"), not "do my homework"."""
+    lex = _lexicon()
+    act_index = hit.slots.get("act")
+    if act_index is None:
+        return True
+    act = doc[act_index].lower_
+    if act in lex["SEX_ACT"]:
+        return True
+    objects = [t.lower_ for t in _clause_rest(doc, act_index + 1, 5)]
+    strong = lex["ACT_OBJ"] - {"it", "them", "him", "his", "their", "what", "whatever",
+                               "something", "anything", "everything", "money", "men", "man"}
+    weak_verbs = {"make", "makes", "made", "making", "force", "forces", "forced", "forcing",
+                  "get", "gets", "got", "getting"}
+    verb = doc[hit.start].lower_
+    pool = lex["ACT_OBJ"] if verb in weak_verbs else strong
+    if act in {"meet", "meeting", "met", "go", "going", "went", "come", "coming", "stay"}:
+        pool = pool | {"him", "them", "up", "round", "over", "his", "their", "alone"}
+    if act in {"do", "doing", "did"} and objects[:1] == ["it"] and verb not in weak_verbs:
+        return False
+    return bool(set(objects) & pool) or _sex_word_near(doc, act_index, 6)
+
+
+def _sex_word_near(doc: Doc, i: int, n: int) -> bool:
+    lex = _lexicon()
+    words = {t.lower_ for t in doc[i: i + n]}
+    return bool(words & (lex["SEXUAL_IMAGE"] | lex["SEX_ACT"] | {"porn", "nudes", "sexual"}))
+
+
+def _by_abuser(doc: Doc, hit: Hit) -> bool:
+    """"I was threatened by a parent" at work is not a disclosure; "by him", "by my uncle" is.
+    Weak participles (pressured, made, hit, hurt) need "by <abuser>" or "to/into <abuse>"."""
+    lex = _lexicon()
+    pp = doc[hit.end - 1].lower_
+    rest = _clause_rest(doc, hit.end, 6)
+    words = [t.lower_ for t in rest]
+    people = lex["AGENT"] | lex["RELATION"] | lex["FAMILY"] | lex["DANGER_PERSON"] | lex[
+        "ABUSER_ROLE"] | {
+        "her", "them", "him", "someone", "somebody"}
+    if words[:1] == ["by"]:
+        return bool(set(words[1:4]) & people)
+    weak = {"pressured", "pressurised", "pressurized", "made", "hit", "punched", "kicked",
+            "slapped", "used", "shared", "passed", "sold", "hurt", "followed", "stabbed",
+            "manipulated", "filmed", "photographed", "touched"}
+    if pp not in weak:
+        return True
+    if pp in {"passed", "shared"} and words[:1] and words[0] in {"around", "round", "about"}:
+        return True
+    if pp in {"stabbed", "touched", "filmed", "photographed"}:
+        return not words or words[0] not in {"by"}  # "I was stabbed", "I got touched"
+    if words[:1] and words[0] in {"to", "into"}:
+        return _sex_word_near(doc, hit.end, 6) or bool(set(words) & lex["ACT_OBJ"] - {"it"})
+    return False
+
+
+def _image_agent_other(doc: Doc, hit: Hit) -> bool:
+    """"He'll share my pics" yes; "should I send my pics" no."""
+    return _agent_is_other(doc, hit)
+
+
+def _held_somewhere(doc: Doc, hit: Hit) -> bool:
+    """"held/kept/keeping" mean captivity only with a place or "against her will"."""
+    verb = doc[hit.slots.get("pp", hit.end - 1)].lower_
+    nxt = _next(doc, hit.end)
+    if nxt in {"herself", "himself", "myself", "themselves", "yourself"}:
+        return False  # "she's locked herself in her room"
+    if verb not in {"held", "kept", "holding", "keeping", "hiding", "hidden"}:
+        return True
+    return nxt in {"at", "in", "against", "there", "prisoner", "hostage", "captive", "inside",
+                   "somewhere", "up", "down", "locked", "until", "by", "", ".", "!", ","}
+
+
+def _leave_not_person(doc: Doc, hit: Hit) -> bool:
+    """"She can't get away/out/home" is danger; "she can't leave him" is a trauma bond."""
+    last = doc[hit.end - 1].lower_
+    nxt = _next(doc, hit.end)
+    if last in {"get", "go", "come"}:
+        return nxt in {"away", "out", "home", "back", "free", "off", "outside", ""} or \
+            doc[min(hit.end, len(doc) - 1)].is_punct
+    if last == "leave":
+        return nxt not in {"him", "them", "her", "his", "their", "my", "the", "that", "this"} or \
+            _next(doc, hit.end + 1) in _lexicon()["PLACE"]
+    return True
+
+
+def _missing_not_object(doc: Doc, hit: Hit) -> bool:
+    """"She's missing" yes; "she's missing school" no; "gone" needs "missing/off/with"."""
+    last = doc[hit.end - 1].lower_
+    nxt = _next(doc, hit.end)
+    if last == "missing":
+        return nxt not in {"school", "lessons", "lesson", "class", "classes", "college", "work",
+                           "appointments", "sessions", "meals", "out", "a", "the", "her", "his",
+                           "some", "lots", "days", "education", "you", "him", "them", "me",
+                           "something", "anything", "homework", "information", "info"}
+    if last == "gone":
+        return nxt in {"missing", "off", "since", "again", "all", "overnight", "for", "with",
+                       "", "."}
+    return True
+
+
+def _dangerous_company(doc: Doc, hit: Hit) -> bool:
+    """A place is danger when the sentence names dangerous company: men, older lads, strangers,
+    an adult's age, or a house "she doesn't know"."""
+    lex = _lexicon()
+    tokens = _sentence_of(doc, hit.start)
+    words = [t.lower_ for t in tokens]
+    if set(words) & lex["DANGER_PERSON"]:
+        return True
+    if set(words) & ({"strange", "unknown", "random", "dodgy", "trap", "crack", "dealer"}
+                     | lex["DRUG"] | lex["WEAPON"]):
+        return True
+    text = " ".join(words)
+    if re.search(r"(do n't|does n't|did n't|not) know", text):
+        return True
+    return any(_adult_age(doc, t.i) for t in tokens if t.like_num)
+
+
+def _sentence_of(doc: Doc, i: int) -> list[Token]:
+    """The tokens of the sentence around token i."""
+    start = i
+    while start > 0 and doc[start - 1].text not in _SENT_END:
+        start -= 1
+    end = i
+    while end < len(doc) and doc[end].text not in _SENT_END:
+        end += 1
+    return list(doc[start:end])
+
+
+def _adult_age(doc: Doc, i: int) -> bool:
+    """A number that is an adult's age ("a 25 year old", "he's 30")."""
+    try:
+        value = int(doc[i].text)
+    except ValueError:
+        return False
+    if not 18 <= value <= 80:
+        return False
+    nxt = _next(doc, i + 1)
+    prev = doc[i - 1].lower_ if i > 0 else ""
+    return nxt in {"year", "years", "yr", "yrs", "yo"} or prev in {"is", "'s", "he", "aged",
+                                                                "age", "like", "about"}
+
+
+def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
+    """"My mum's going to kill me" is an idiom, not a threat."""
+    agent = _agent(doc, hit)
+    return agent not in {"mum", "dad", "mother", "father", "parents", "nan", "teacher"}
+
+
+def _leverage(doc: Doc, hit: Hit) -> bool:
+    """"He'll hurt my sister if I don't go" threatens a child's family to control the child:
+    that is the child's disclosure, not a report of danger to the sister."""
+    victim = hit.slots.get("v")
+    if victim is None or doc[victim].lower_ not in _lexicon()["FAMILY"]:
+        return False
+    text = " ".join(t.lower_ for t in doc)
+    return bool(re.search(r"\b(if|unless) (i|we)\b", text))
+
+
+def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
+    """"He'll hurt my mum": a family member counts only with "my"."""
+    victim = hit.slots.get("v")
+    if victim is None:
+        return True
+    if doc[victim].lower_ in _lexicon()["FAMILY"]:
+        return (victim > 0 and doc[victim - 1].lower_ in {"my", "our"}) or (
+            victim > 1 and doc[victim - 2].lower_ in {"my", "our"})
+    return _not_self_family_kill(doc, hit)
+
+
+def _not_followed_by_noun(doc: Doc, hit: Hit) -> bool:
+    """"they've got her" is captivity; "they've got her phone" is not."""
+    if hit.slots.get("v") != hit.end - 1:
+        return True
+    nxt = _next(doc, hit.end)
+    if nxt == "to":
+        return bool({t.lower_ for t in doc[hit.end: hit.end + 4]} & _lexicon()["PLACE"])
+    return nxt in {"", "at", "in", "locked", "there", "and", ".", "!", ",", "now", "right",
+                   "somewhere", "with", "inside", "hostage", "prisoner", "tied", "trapped"}
+
+
+def _not_official(doc: Doc, hit: Hit) -> bool:
+    """"Social services have taken her into care" is not an abduction."""
+    words = {t.lower_ for t in doc}
+    official = {"police", "social", "services", "ambulance", "paramedics", "hospital", "care",
+                "custody", "court"}
+    return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
+
+
+def _exposure_context(doc: Doc) -> bool:
+    """Something to expose: images, a video, or sexual acts ("what I did")."""
+    words = {t.lower_ for t in doc}
+    lex = _lexicon()
+    return bool(words & (lex["IMAGE"] | lex["SEXUAL_IMAGE"] | {"did", "done", "sex", "slept",
+                                                               "stuff", "things"}))
+
+
+def _debt_context(doc: Doc, hit: Hit) -> bool:
+    words = {t.lower_ for t in doc}
+    return bool(words & {"pay", "back", "off", "work", "sex", "sleep", "stuff", "things",
+                         "drugs", "do", "debt", "favours", "favors"})
+
+
+def _online_contact(doc: Doc, hit: Hit) -> bool:
+    words = {t.lower_ for t in doc}
+    return bool(words & ({"online", "internet", "app", "game", "snapchat", "instagram", "tiktok",
+                          "secret", "alone", "hotel", "tell", "stranger", "older"}
+                         | _lexicon()["DANGER_PERSON"]))
+
+
+def _sexual_content(doc: Doc, hit: Hit) -> bool:
+    words = {t.lower_ for t in doc[hit.start: hit.end + 6]}
+    return bool(words & (_lexicon()["SEXUAL_IMAGE"] | _lexicon()["BODY"] | {
+        "porn", "dick", "penis", "willy", "cock", "privates", "himself", "his"}))
+
+
+def _all(*checks: Check) -> Check:
+    return lambda doc, hit: all(c(doc, hit) for c in checks)
+
+
+E, D = EMERGENCY, DISCLOSURE
+_ME = (FIRST,)
+
+# Each rule: a danger (or abuse) predicate class, the victim slot it needs, and why it exists.
+RULES: tuple[Rule, ...] = (
+    # --- emergency: captivity. "won't let her leave", "being held at a flat", "can't get out"
+    Rule("emergency.restraint", E, STRONG, (
+        "NEG_AUX? !NEG let|letting|allow|allowing OBJ ADV? to? LEAVE",
+        "@v:VICTIM BE_NOW* ADV* !NEG allowed to? LEAVE",
+        "@v:VICTIM BE_NOW* ADV* !ca|cannot|unable !NEG? to? ADV? escape|leave|get|go|run|breathe",
+        "@v:VICTIM BE_NOW+ ADV* being? ADV* @pp:held|kept|locked|trapped|imprisoned|tied|chained",
+        "@v:VICTIM BE_NOW* ADV* hostage|captive|prisoner",
+        "BE_PRES ADV* @pp:holding|keeping|hiding|locking|trapping OBJ",
+        "locked|lock|locks OBJ in|up|inside",
+    ), check=_all(_leave_not_person, _held_somewhere)),
+    # --- emergency: "they've got her", "they've taken her": an abduction
+    Rule("emergency.abduction", E, STRONG, (
+        "HAVE|'ve|'s got @v:VICTIM",
+        "HAVE|'ve|'s taken|took|snatched|grabbed OBJ",
+        "@v:VICTIM BE_NOW+ ADV* been? ADV* kidnapped|abducted|snatched|bundled|dragged|grabbed",
+        ("kidnapped|abducted|kidnapping|abducting|snatched|bundled|dragged|grabbed|took|taken "
+        "OBJ into|in|away|off"),
+        ("put|pushed|forced|dragged|bundled|threw|shoved|pulled OBJ in|into _2 "
+        "car|van|boot|taxi|motor|truck"),
+        "kidnap|kidnaps|kidnapped|kidnapping|abduct|abducts|abducted|abducting OBJ",
+        "@v:VICTIM BE_NOW* ADV* been ADV? taken by|away|off",
+    ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
+    Rule("emergency.weapon", E, STRONG, (
+        "HAVE_V _? _? WEAPON",
+        "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
+    )),
+    # --- emergency: someone is hurting a child as we speak (active or passive progressive)
+    Rule("emergency.harm_now", E, STRONG, (
+        "BE_PRES ADV* HARM_ING ADV? OBJ",
+        "@v:VICTIM BE_PRES ADV* being|getting ADV* HARM_PP",
+    ), check=lambda doc, hit: _harm_now_ok(doc, hit), self_report=DISCLOSURE),
+    # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
+    # "he's outside my house"
+    Rule("emergency.imminent", E, STRONG, (
+        "BE_PRES ADV* going|gon|about ADV? to|na ADV? HARM_V OBJ",
+        "BE_PRES ADV* coming ADV? to? ADV? get|for|after OBJ",
+        "trying|try|tries|tried ADV? to ADV? take|grab|drag|get|snatch|force|pull|HARM_V OBJ",
+        ("@a:AGENT BE_PRES ADV* waiting? outside|at my|our|the|her|his _? "
+        "house|home|door|school|window|flat|work|gate|gates|college"),
+    ), check=_not_self_family_kill),
+    # --- emergency: a threat to kill or seriously hurt a specific child, reported now
+    Rule("emergency.threat_to_kill", E, CURRENT, (
+        ("WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle "
+        "OBJ"),
+        ("threatening|threatened|threatens|threaten ADV? to ADV? "
+        "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle SPECIFIC_DET? _? "
+        "@v:VICTIM"),
+    ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
+        victims=(THIRD, GENERIC)),
+    # --- emergency: suicide or self-harm intent now
+    Rule("emergency.self_harm", E, STRONG, (
+        "kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging @v:myself|herself|himself",
+        "end|ending @v:my|her|his life",
+        ("@v:VICTIM BE_NOW* ADV* going|gon|want|wants|wanna|about|trying|threatening ADV? to|na "
+        "ADV? die|suicide"),
+        "@v:VICTIM BE_NOW* ADV* suicidal",
+        "@v:i|we ADV? want|wanna ADV? to? die",
+    ), victims=(FIRST, THIRD)),
+    # --- emergency: a medical emergency. "she's unconscious", "he's not breathing"
+    Rule("emergency.medical", E, STRONG, (
+        "@v:VICTIM BE_NOW* ADV* MEDICAL",
+        "@v:VICTIM BE_NOW* ADV* passed|blacked|collapsed out?",
+        "@v:VICTIM BE_NOW* ADV* !NEG ADV? breathing|conscious|responding|waking",
+    )),
+    # --- emergency: a child is missing now. "she's been missing since last night",
+    # "hasn't come home", "I don't know where she is", "can't find him"
+    Rule("emergency.missing", E, CURRENT, (
+        "@v:VICTIM BE_NOW* ADV* missing|disappeared|vanished|gone",
+        "@v:VICTIM HAVE? ADV* went|gone|run|ran ADV? missing|away|off",
+        ("@v:VICTIM HAVE|BE_NOW|did|does ADV* !NEG ADV* come|came|been|got|returned|arrived|turned "
+        "ADV? back|home|in|up"),
+        "@v:VICTIM ADV* !never ADV? came|come|returned|got ADV? home|back",
+        "!NEG_AUX? !NEG ADV? know|knows where OBJ is|'s|are|'re|was|went|has|might",
+        "!nobody|noone know|knows where OBJ",
+        "!NEG_AUX !NEG ADV? find|reach|contact|locate|get OBJ",
+        "reported OBJ missing",
+        "@v:VICTIM BE_NOW+ ADV* reported missing",
+    ), check=_missing_not_object, self_report=None),
+    # --- emergency: a child is with dangerous adults now. "she's in a car with two men",
+    # "at a house she doesn't know", "got into a van with older lads"
+    Rule("emergency.dangerous_place", E, CURRENT, (
+        "@v:VICTIM BE_PRES ADV* still? in|at|inside|with|round|into _4 PLACE|DANGER_PERSON",
+        "@v:VICTIM BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
+        ("@v:VICTIM HAVE? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
+        "_3 PLACE|DANGER_PERSON"),
+        "@v:VICTIM BE_PRES ADV* meeting|meets ADV? _3 DANGER_PERSON",
+    ), check=_dangerous_company),
+    # --- emergency: the child rang in distress. "she just rang me crying", "begging me to
+    # come and get her"
+    Rule("emergency.distress_call", E, CURRENT, (
+        ("@v:VICTIM ADV* rang|called|phoned|texted|messaged|facetimed|snapchatted _? ADV? "
+        "crying|screaming|scared|terrified|begging|sobbing|panicking|hysterical|whispering|"
+        "petrified"),
+        "@v:VICTIM BE_PRES ADV* begging|screaming|crying ADV? for|me|us|to help|me|us|to",
+        "@v:VICTIM BE_NOW* ADV* asking|begging ADV? me|us to come|pick|collect|fetch",
+    )),
+    # --- emergency: stated danger. "she's in danger", "my son is at immediate risk"
+    Rule("emergency.in_danger", E, CURRENT, (
+        "@v:VICTIM BE_NOW* ADV* in ADV? immediate|real|serious|grave|great|big? danger",
+        "@v:VICTIM BE_NOW* ADV* at ADV? immediate|serious ADV? risk",
+        "@v:VICTIM BE_NOW* ADV* in ADV? immediate danger",
+    )),
+    # --- emergency: recent serious harm. "she's been raped", "she's been spiked"
+    Rule("emergency.harmed", E, CURRENT, (
+        ("@v:VICTIM HAVE|'s ADV* been|got ADV* raped|attacked|assaulted|stabbed|beaten|"
+        "drugged|spiked|injected|strangled|shot|hurt|injured|trafficked|sold"),
+    ), victims=(THIRD, GENERIC)),
+    # --- emergency (needs "now", "just", "tonight" or a second cue): a danger state or a
+    # harm verb that alone may be a worry or history. "she's scared right now", "he just hit her"
+    Rule("emergency.danger_now", E, NOW, (
+        "@v:VICTIM BE_NOW* ADV* in? DANGER_STATE",
+        "@v:VICTIM BE_NOW* ADV* !NEG ADV? safe",
+        "@v:VICTIM BE_PRES ADV* being ADV* CONCERN_PP",
+        "HARM_FORMS OBJ",
+        "meet|meeting|meets|pick|picking|picked|collect|collecting ADV? OBJ up?",
+    ), check=lambda doc, hit: _not_idiom(doc, hit) if doc[hit.start].lemma_ != "be" else True,
+        self_report=None),
+    # --- emergency (needs an immediacy cue or a second missing cue): out of contact
+    Rule("emergency.no_contact", E, NOW, (
+        ("@v:VICTIM HAVE|BE_NOW|did|does|wo|will ADV* !NEG ADV* answering|answered|answer|"
+        "replying|replied|reply|responding|responded|picking"),
+        "@v:VICTIM BE_NOW* ADV* !NEG ADV* home|back|answering",
+        "phone BE_AUX* ADV* off|dead|switched|going",
+        "@v:VICTIM BE_NOW* ADV* stranded|stuck",
+    ), self_report=None),
+    # --- emergency (ongoing, adult reporting): a specific child is made to have sex, sold,
+    # passed around or threatened with images. "he makes her sleep with his mates"
+    Rule("emergency.ongoing_sexual_abuse", E, ONGOING, (
+        ("forces|force|pressures|pressure|coerces|blackmails|blackmail|threatens|threaten "
+        "OBJ"),
+        "makes|make|gets|get|has OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("@v:VICTIM BE_PRES ADV* forced|made|pressured|pimped|prostituted|sold|passed|"
+        "trafficked|raped|abused|used"),
+        ("sells|sell|pimps|pimp|pimping|prostitutes|prostituting|trafficks|trafficking|passes|pass|"
+        "rapes|rape|molests|molest|abuses OBJ"),
+        ("@v:VICTIM BE_PRES ADV* sleeping|having|doing ADV? sex|stuff|things? with _3 "
+        "DANGER_PERSON|mates|friends"),
+        "threatening|threatens|threatened ADV? to ADV? SHARE_V _? @v:her|his|their _? IMAGE",
+    ), check=_act_is_abusive, victims=(THIRD,)),
+    # --- disclosure: something abusive done to me. "he forced me", "they threaten me",
+    # "my uncle touches me", "he hits me"
+    Rule("disclosure.abuse_to_me", D, DISCLOSE, (
+        "~ABUSE_V ADV? @v:FIRST_OBJ",
+        ("pass|passes|passed|passing|share|shares|shared|sharing @v:me|us around|round|about|"
+        "between|with"),
+        "took|take|takes|taking|taken turns ADV? on|with @v:me|us",
+        "FORCE_V ADV? @v:FIRST_OBJ",
+    ), check=_not_idiom, victims=_ME),
+    # --- disclosure: I was / am being abused. "I'm being forced", "I was raped", "I got
+    # touched"
+    Rule("disclosure.abused_passive", D, DISCLOSE, (
+        "@v:FIRST_SUBJ BE_AUX+ ADV* sexually? ABUSE_PP",
+    ), check=_by_abuser, victims=_ME),
+    # --- disclosure: made to do sexual or exploitative things. "he makes me do things",
+    # "my bf makes me sleep with his mates", "I have to do stuff for them"
+    Rule("disclosure.made_to", D, DISCLOSE, (
+        "MAKE_V|FORCE_V ADV? @v:FIRST_OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        "@v:FIRST_SUBJ ADV* have|has|got|had ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("@v:FIRST_SUBJ BE_AUX* ADV* expected|supposed|meant|told|made ADV? to ADV? "
+        "@act:SEX_ACT|ACT_NEEDS_OBJ"),
+    ), check=_all(_act_is_abusive, _agent_is_other), victims=_ME),
+    # --- disclosure: my images shared or held over me. "he'll share my pictures",
+    # "he has pics of me", "my nudes got leaked"
+    Rule("disclosure.image_abuse", D, DISCLOSE, (
+        "SHARE_V _? _? @v:my|our _? IMAGE",
+        "HAVE_V|got|stole|stolen|hacked|saved|screenshotted @v:my|our _? IMAGE",
+        "SHARE_V _? IMAGE|them|it|those|these _? of @v:me|us",
+        "HAVE_V|took|taken|taking|filmed|recorded|keeps|kept|saved _? _? IMAGE _? of @v:me|us",
+        "@v:my|our _? IMAGE BE_AUX+ ADV* SHARE_V",
+        "IMAGE of @v:me|us ADV? naked|nude|topless|undressed|in",
+        ("filmed|filming|films|recorded|recording @v:me|us ADV? naked|having|doing|in|undressing|"
+        "without"),
+    ), check=_image_agent_other, victims=_ME),
+    # --- disclosure: asked or pushed for sexual images. "this guy wants nudes",
+    # "he keeps asking me to send pics"
+    Rule("disclosure.image_request", D, DISCLOSE, (
+        "REQUEST_V _? _? _? SEXUAL_IMAGE",
+        ("REQUEST_V ADV? @v:me|us ADV? to? ADV? send|take|show|do|share|film _? _? _? "
+        "IMAGE|body|pictures|clothes|off"),
+        "REQUEST_V ADV? @v:me|us ADV? to? ADV? go|get ADV? on? webcam|cam|camera|facetime|video",
+    ), check=lambda doc, hit: _agent_is_other(doc, hit), victims=(FIRST, GENERIC)),
+    # --- disclosure: sextortion and secrecy threats. "or he'll tell everyone",
+    # "if I tell anyone he'll hurt my mum", "he told me not to tell", "it's our secret"
+    Rule("disclosure.threat", D, DISCLOSE, (
+        ("or|unless|otherwise else? @a:AGENT WILL ADV? to? ADV? "
+        "SHARE_V|tell|expose|HARM_V|post|send|show|ruin"),
+        ("if @v:i|we ADV? !NEG_AUX? !NEG? ADV? tell|told|say|speak|report|grass|snitch|talk|go|do|"
+        "send|stop|leave|refuse _3 ,? @a:AGENT WILL ADV? to? ADV? HARM_V|SHARE_V|tell|expose|post"),
+        "unless @v:i|we ADV? send|do|sleep|meet|give|pay|have|go|come",
+        "told|tells|said|says|warned|threatened @v:me|us? !not|never to tell|say|speak|grass",
+        "our ADV? little? secret",
+        "keep|kept|keeping it|this|everything ADV? a? secret",
+        "!nobody|noone|no will|would|'ll|gon|going ADV? believe @v:me|us",
+        ("threatening|threatened|threatens|threaten ADV? to ADV? "
+        "SHARE_V|tell|expose|post|send|show|leak"),
+        "if|unless @v:i|we !NEG_AUX !NEG ADV? _3 ,? he|she|they|him|xxname WILL",
+    ), hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: a threat to spread images or secrets already mentioned. "I sent him pics
+    # and now he says he'll share them", "he'll tell everyone what I did"
+    Rule("disclosure.exposure_threat", D, DISCLOSE, (
+        ("AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show @x:them|it|those|these|everything|"
+        "everyone|everybody"),
+        ("AGENT WILL ADV? to? ADV? tell|show|expose @x:everyone|everybody|people|my|the|school|"
+        "mum|dad|parents"),
+    ), check=lambda doc, hit: _agent_is_other(doc, hit) and _exposure_context(doc),
+        hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: a threat against me or my family. "he'll hurt my mum", "he said he'd
+    # kill me"
+    Rule("disclosure.threat_to_me", D, DISCLOSE, (
+        ("WILL|threatening|threatened|threatens|threaten ADV? to? ADV? HARM_V ADV? "
+        "my|our? @v:FIRST_OBJ|FAMILY"),
+        "knows|know where @v:i|we live|go|am|'m|stay",
+    ), check=_threat_victim_mine, hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: drugs, drink or money given to me by abusers. "they give me weed",
+    # "he pays me for pics"
+    Rule("disclosure.rewards", D, DISCLOSE, (
+        ("give|gives|gave|giving|buy|buys|bought|buying|supply|supplies|get|gets|got|sell|sells "
+        "ADV? @v:me|us ADV? _? and|or? _? DRUG"),
+        ("pay|pays|paid|paying|give|gives|gave|offer|offers|offered @v:me|us _? and? _? _? "
+        "for|to ADV? do? _? IMAGE|SEX_ACT|stuff|things|it|sex"),
+        ("got|get|gets|getting|make|makes|made|making @v:me|us ADV? drunk|high|wasted|stoned|"
+        "pissed|smashed|mashed|wrecked"),
+    ), check=_all(_agent_is_other, lambda doc, hit: _agent(doc, hit) not in {"mum", "dad"}),
+        victims=_ME),
+    # --- disclosure: in debt to abusers. "I owe them money and have to pay it back"
+    Rule("disclosure.debt", D, DISCLOSE, (
+        "@v:i|we ADV* owe|owes|owed @a:him|them|these|those|the|my|a|his|her|their",
+    ), check=_debt_context, victims=_ME),
+    # --- disclosure: sex with adults. "I'm sleeping with older men for money"
+    Rule("disclosure.sex_with_adults", D, DISCLOSE, (
+        ("@v:FIRST_SUBJ BE_AUX* ADV* sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
+        "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|#"),
+    ), check=_dangerous_company, victims=_ME),
+    # --- disclosure: sexual touching. "he touches my private parts", "puts his hand down my
+    # pants", "comes into my room at night"
+    Rule("disclosure.touching", D, DISCLOSE, (
+        "~TOUCH_LEMMA _3 @v:my BODY",
+        ("come|comes|came|coming|get|gets|got|getting|climb|climbs|climbed into|in @v:my "
+        "bed|room _? night?"),
+    ), check=_agent_is_other, victims=_ME),
+    # --- disclosure: online grooming. "a man sent me pics of his dick", "he wants to meet me"
+    Rule("disclosure.online_grooming", D, DISCLOSE, (
+        "sent|sends|sending|send|showed|shows|showing @v:me|us _3 IMAGE|porn|dick|penis|willy|cock",
+        "REQUEST_V ADV? to ADV? meet @v:me|us",
+        "REQUEST_V ADV? @v:me|us ADV? to ADV? meet",
+        "REQUEST_V ADV? @v:me|us? what @v:i|we BE_PRES wearing",
+    ), check=lambda doc, hit: (_sexual_content(doc, hit) if doc[hit.start].lower_ in
+                               {"sent", "sends", "sending", "send", "showed", "shows",
+                                "showing"} else _online_contact(doc, hit)), victims=_ME),
+)
+
+
+def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
+    """Progressive harm: "making" needs a sexual/abusive act after it; "following",
+    "filming" are not about social media; "holding/keeping" need a place."""
+    verb = doc[hit.start + 1].lower_ if hit.start + 1 < len(doc) else ""
+    for tok in doc[hit.start: hit.end]:
+        if tok.lower_ in _lexicon()["HARM_ING"]:
+            verb = tok.lower_
+            break
+    after = _after(doc, hit, 3)
+    if verb == "making":
+        victim = hit.slots.get("v", hit.end - 1)
+        rest = Hit(hit.rule, hit.start, hit.end, {**hit.slots, "act": victim + 1}, hit.own)
+        nxt = _next(doc, victim + 1)
+        if nxt == "to":
+            rest.slots["act"] = victim + 2
+        return victim + 1 < len(doc) and _act_is_abusive(doc, rest)
+    if verb in {"following", "filming", "messaging"} and set(after) & {"on", "online"}:
+        return False
+    if verb in {"holding", "keeping", "hiding"}:
+        return _held_somewhere(doc, Hit(hit.rule, hit.start, hit.end, {"pp": hit.start},
+                                        hit.own))
+    if verb in {"touching", "grabbing"}:
+        return not after or after[0] not in {"base"}
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The compiled detector
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Detector:
+    nlp: Language
+    matcher: Matcher
+    phrases: PhraseMatcher
+    compiled: dict[str, tuple[Rule, Compiled]] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def _detector() -> _Detector:
+    """Build the matchers once (check() runs on every message)."""
+    nlp = get_nlp()
+    lex = _lexicon()
+    matcher = Matcher(nlp.vocab)
+    detector = _Detector(nlp, matcher, PhraseMatcher(nlp.vocab, attr="LOWER"))
+    for rule in RULES:
+        for n, spec in enumerate(rule.patterns):
+            key = f"{rule.name}#{n}"
+            compiled = _compile(spec, lex)
+            matcher.add(key, [compiled.pattern])
+            detector.compiled[key] = (rule, compiled)
+    for name, phrases in lex.phrases.items():
+        detector.phrases.add(name, [nlp.make_doc(p) for p in phrases])
+    return detector
+
+
+# ---------------------------------------------------------------------------------------------
+# Context: sentences, clauses and the guard cues found once per message
+# ---------------------------------------------------------------------------------------------
+
+_CLAUSE_PUNCT = {",", ":", "-", "\u2013", "\u2014", "(", ")", '"'}
+
+
+@dataclass
+class _Context:
+    doc: Doc
+    sent_of: list[int]
+    clause_of: list[int]
+    sent_start: dict[int, int]  # sentence id -> first token index
+    questions: set[int]  # sentence ids
+    negations: set[int]  # token indices
+    modals: set[int]
+    worries: set[int]
+    explicit_now: set[int]  # sentence ids with "right now", "currently" ...
+    any_now: set[int]  # sentence ids with any immediacy cue
+    message_now: bool  # an explicit immediacy cue anywhere
+    hypo_marks: list[int]  # token indices of hypothetical markers
+    frame_marks: list[int]  # token indices where a guidance-question frame starts
+    habitual: set[int]  # sentence ids
+    resolved: bool  # the message says it is over / historic
+    rating: bool  # the message is a typed screening answer ("..., high")
+    adult_survivor: bool  # an adult speaking about their own childhood
+    third_party: bool  # the message names a specific child other than the speaker
+    first_person: bool
+
+
+def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
+    sent_of: list[int] = []
+    clause_of: list[int] = []
+    sent_start: dict[int, int] = {0: 0}
+    sent = clause = 0
+    new_sent = False
+    for tok in doc:
+        if new_sent and not (tok.text in _SENT_END or tok.is_space):
+            sent += 1
+            clause += 1
+            sent_start[sent] = tok.i
+            new_sent = False
+        if tok.lower_ in _CLAUSE_WORDS or tok.text in _CLAUSE_PUNCT:
+            clause += 1
+        sent_of.append(sent)
+        clause_of.append(clause)
+        if tok.text in _SENT_END or "\n" in tok.text:
+            new_sent = True
+    return sent_of, clause_of, sent_start
+
+
+def _is_question(doc: Doc, start: int, end: int) -> bool:
+    lex = _lexicon()
+    words = [t for t in doc[start:end] if not t.is_space]
+    if not words:
+        return False
+    if any(t.text == "?" for t in words):
+        return True
+    first = words[0].lower_
+    second = words[1].lower_ if len(words) > 1 else ""
+    return first in lex["WH"] or (first in lex["AUX_Q"] and second not in lex["NEG"])
+
+
+def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
+    lex = _lexicon()
+    starts = set(sent_start.values())
+    out: set[int] = set()
+    for tok in doc:
+        word = tok.lower_
+        if word not in lex["NEG"] and word not in {"nobody", "noone", "nothing"}:
+            continue
+        # a sentence-initial "no," / "no she's ..." answers the bot; "no one" still negates
+        if word == "no" and tok.i in starts and _next(doc, tok.i + 1) not in {"one", "body",
+                                                                              "longer"}:
+            continue
+        if word == "no" and _next(doc, tok.i + 1) in {"idea", "way", "clue"}:
+            continue
+        out.add(tok.i)
+    return out
+
+
+def _phrase_spans(det: _Detector, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match_id, start, end in det.phrases(doc):
+        found.setdefault(det.nlp.vocab.strings[match_id], []).append((start, end))
+    return found
+
+
+def _rating_answer(doc: Doc) -> bool:
+    """A typed screening answer: "high", "she's 14, medium", "... sometimes, high"."""
+    lex = _lexicon()
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    last, first = words[-1], words[0]
+    if last.lower_ == "risk" and len(words) > 1:
+        last = words[-2]
+    for tok in (last, first):
+        if tok.lower_ not in lex["RATING"]:
+            continue
+        before = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+        if before in lex["BE"] | {"so", "very", "really", "getting", "got", "get", "too"}:
+            continue
+        if tok is last and (tok.i == 0 or doc[tok.i - 1].is_punct or len(words) <= 8):
+            return True
+        if tok is first and tok.i + 1 < len(doc) and doc[tok.i + 1].is_punct:
+            return True
+    return False
+
+
+def _context(det: _Detector, doc: Doc) -> _Context:
+    lex = _lexicon()
+    sent_of, clause_of, sent_start = _segment(doc)
+    n_sents = max(sent_of, default=0) + 1
+    ends = {s: (sent_start[s + 1] if s + 1 in sent_start else len(doc)) for s in range(n_sents)}
+    questions = {s for s in range(n_sents) if _is_question(doc, sent_start[s], ends[s])}
+    spans = _phrase_spans(det, doc)
+
+    not_now = {i for a, b in spans.get("NOT_IMMEDIATE", []) for i in range(a, b)}
+    explicit = {sent_of[a] for a, b in spans.get("IMMEDIATE_EXPLICIT", [])
+                if not set(range(a, b)) & not_now}
+    weak = {sent_of[a] for a, b in spans.get("IMMEDIATE_WEAK", [])
+            if not set(range(a, b)) & not_now}
+    # "just" before a verb: "she just rang", "he's just hit her"
+    weak |= {sent_of[t.i] for t in doc if t.lower_ == "just" and _next(doc, t.i + 1) not in
+             {"a", "an", "the", "want", "wanted", "wondering", "curious", "asking", "to", "need",
+              "like", "in", "for", "about", "checking", "one", "trying", "because"}}
+
+    not_hypo = {b - 1 for a, b in spans.get("NOT_HYPO", [])}
+    hypo = sorted({a for a, b in spans.get("HYPO", []) if b - 1 not in not_hypo
+                   and a not in not_hypo})
+    # "when" is hypothetical in a question ("what happens when a child is held?")
+    hypo += [t.i for t in doc if t.lower_ == "when" and sent_of[t.i] in questions]
+    # "what does X mean"
+    frames = [a for a, _ in spans.get("GUIDANCE_FRAME", [])]
+    for s in questions:
+        words = {t.lower_ for t in doc[sent_start[s]: ends[s]]}
+        if words & {"mean", "means", "meaning", "meant", "define", "definition"}:
+            frames.append(sent_start[s])
+
+    negations = _negations(doc, sent_start)
+    resolved = False
+    for a, b in spans.get("RESOLVED", []):
+        window = range(max(0, a - 3), a)
+        if not any(i in negations and clause_of[i] == clause_of[a] for i in window):
+            resolved = True
+
+    words = {t.lower_ for t in doc}
+    return _Context(
+        doc=doc,
+        sent_of=sent_of,
+        clause_of=clause_of,
+        sent_start=sent_start,
+        questions=questions,
+        negations=negations,
+        modals={t.i for t in doc if t.lower_ in lex["MODAL"] and _next(doc, t.i + 1) not in
+                lex["NEG"]},
+        worries={t.i for t in doc if t.lower_ in lex["WORRY"]},
+        explicit_now=explicit,
+        any_now=explicit | weak,
+        message_now=bool(explicit),
+        hypo_marks=sorted(hypo),
+        frame_marks=sorted(frames),
+        habitual={sent_of[a] for a, b in spans.get("HABITUAL", [])},
+        resolved=resolved,
+        rating=_rating_answer(doc),
+        adult_survivor=bool(spans.get("ADULT_SURVIVOR")) or (_own_age(doc) or 0) >= 18,
+        third_party=bool(words & lex["RELATION"]) or any(
+            t.lower_ in lex["PERSON"] and _victim_class(doc, t.i) == THIRD for t in doc),
+        first_person=bool(words & (lex["FIRST_SUBJ"] | lex["FIRST_OBJ"])),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Victims
+# ---------------------------------------------------------------------------------------------
+
+
+def _determiner(doc: Doc, i: int) -> str:
+    """The nearest determiner or possessive to the left of a noun ("my 14 year old daughter")."""
+    lex = _lexicon()
+    for tok in reversed(doc[max(0, i - 5): i]):
+        word = tok.lower_
+        if word in lex["SPECIFIC_DET"] or word in lex["GENERIC_DET"] or word == "xxname":
+            return word
+        if tok.is_punct or word in lex["BE"] or word in _CLAUSE_WORDS:
+            break
+    return ""
+
+
+def _victim_class(doc: Doc, i: int) -> str:
+    lex = _lexicon()
+    word = doc[i].lower_
+    if word in lex["FIRST_SUBJ"] | lex["FIRST_OBJ"] | {"my", "our"}:
+        return FIRST
+    if word in {"they", "them", "themselves"}:
+        sentence_words = {t.lower_ for t in doc[max(0, i - 12): i + 6]}
+        plural_people = {"children", "kids", "people", "victims", "teenagers", "teens", "pupils",
+                         "students", "girls", "boys", "youngsters"} | lex["GENERIC_AGENT"]
+        return PLURAL if sentence_words & plural_people else THIRD
+    if word in lex["P3"] or word in lex["RELATION"]:
+        return THIRD
+    if word in lex["INDEF"]:
+        return GENERIC
+    det = _determiner(doc, i)
+    if det in lex["SPECIFIC_DET"] or det == "xxname":
+        return THIRD
+    plural = (word.endswith("s") and word not in {"boss"}) or word in {"children", "people"}
+    return PLURAL if plural and det not in {"a", "an"} else GENERIC
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards
+# ---------------------------------------------------------------------------------------------
+
+
+def _negated(ctx: _Context, hit: Hit) -> bool:
+    """A negation in the 4 words before the match (same clause) or inside it, other than the
+    rule's own ("won't let her leave" is the danger, "she is not in danger" is not)."""
+    clause = ctx.clause_of[hit.start]
+    window = [i for i in range(max(0, hit.start - 4), hit.start) if ctx.clause_of[i] == clause]
+    inside = [i for i in range(hit.start, hit.end) if i not in hit.own]
+    return any(i in ctx.negations for i in window + inside)
+
+
+def _after_mark(ctx: _Context, marks: list[int], hit: Hit) -> int | None:
+    """The last marker before the match in the same sentence, if any."""
+    sent = ctx.sent_of[hit.start]
+    found = [m for m in marks if m <= hit.start and ctx.sent_of[m] == sent]
+    return found[-1] if found else None
+
+
+def _generic_in(doc: Doc, start: int, end: int) -> bool:
+    """A generic person between a hypothetical marker and the match: "if a child ...",
+    "what if someone ..." (not a real abuser)."""
+    lex = _lexicon()
+    for tok in doc[start:end]:
+        word = tok.lower_
+        if word in lex["INDEF"] or word in lex["GENERIC_AGENT"]:
+            return True
+        if word in lex["PERSON"] | {"man", "guy", "woman", "adult", "stranger"} and \
+                _determiner(doc, tok.i) in {"a", "an", "any", "the", "some", ""}:
+            return True
+    return False
+
+
+def _hypothetical(ctx: _Context, hit: Hit) -> bool:
+    """Inside "if ...", "what if ...", "what should I do if ...", or a guidance-question frame.
+    A child's conditional threat ("if I tell he'll hurt me") or a hypothetical about a definite
+    abuser and the speaker ("what if he shares my pics") is still a disclosure."""
+    mark = _after_mark(ctx, ctx.hypo_marks, hit)
+    frame = _after_mark(ctx, ctx.frame_marks, hit)
+    if mark is None and frame is None:
+        return False
+    if hit.rule.kind == EMERGENCY:
+        return True
+    if frame is not None and (mark is None or frame <= mark) and _generic_in(
+            ctx.doc, frame, hit.end):
+        return True
+    start = mark if mark is not None else frame
+    assert start is not None
+    if hit.rule.hypo_ok:
+        return False
+    if _generic_in(ctx.doc, start, hit.end):
+        return True
+    definite = {"he", "she", "they", "him", "them", "i", "we", "my", "his", "this", "that",
+                "xxname"}
+    return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
+
+
+def _inverted_question(ctx: _Context, hit: Hit) -> bool:
+    """"Is she in danger?", "does he have a knife?": the speaker asks, does not report. A
+    request to the bot ("can you help, ...") is not this."""
+    lex = _lexicon()
+    clause = ctx.clause_of[hit.start]
+    first = next((i for i in range(hit.start, -1, -1)
+                  if i == 0 or ctx.clause_of[i - 1] != clause), hit.start)
+    word = ctx.doc[first].lower_
+    return word in lex["AUX_Q"] and first < hit.start + 1 and _next(ctx.doc, first + 1) not in (
+        lex["NEG"] | {"you", "u", "someone", "somebody", "anyone", "anybody"})
+
+
+def _near(ctx: _Context, marks: set[int], hit: Hit, width: int) -> bool:
+    clause = ctx.clause_of[hit.start]
+    window = range(max(0, hit.start - width), hit.start)
+    return any(i in marks and ctx.clause_of[i] == clause for i in window)
+
+
+def _victim_ok(ctx: _Context, hit: Hit) -> tuple[bool, str]:
+    """Is the victim one this rule accepts, and which class is it?"""
+    if "v" not in hit.slots:
+        if hit.rule.kind == DISCLOSURE:
+            return (not ctx.third_party or ctx.first_person), FIRST
+        return True, THIRD
+    index = hit.slots["v"]
+    victim = _victim_class(ctx.doc, index)
+    if hit.rule.kind == DISCLOSURE and ctx.doc[index].lower_ in _lexicon()["FAMILY"] and \
+            _determiner(ctx.doc, index) in {"my", "our"}:
+        victim = FIRST  # "he'll hurt my mum": a threat against the speaker's family
+    if victim == PLURAL:
+        return False, victim
+    return victim in hit.rule.victims, victim
+
+
+def _agent_generic(ctx: _Context, hit: Hit) -> bool:
+    """"Abusers have weapons", "perpetrators force children": a general statement."""
+    agent = _agent(ctx.doc, hit)
+    return agent in _lexicon()["GENERIC_AGENT"] - {"someone", "somebody"} or (agent in {
+        "children", "kids", "victims", "they"} and _victim_class_word(ctx, hit) == PLURAL)
+
+
+def _victim_class_word(ctx: _Context, hit: Hit) -> str:
+    for i in range(max(0, hit.start - 3), hit.start):
+        if ctx.doc[i].lower_ in {"they", "them"}:
+            return _victim_class(ctx.doc, i)
+    return THIRD
+
+
+def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool:
+    """Emergency guards, by tier."""
+    sent = ctx.sent_of[hit.start]
+    explicit = sent in ctx.explicit_now
+    immediate = sent in ctx.any_now or ctx.message_now
+    if _inverted_question(ctx, hit) or _agent_generic(ctx, hit):
+        return False
+    if victim == GENERIC and not explicit and hit.rule.tier != STRONG:
+        return False
+    if victim == GENERIC and sent in ctx.questions:
+        return False
+    if not explicit:
+        if ctx.resolved or sent in ctx.habitual or _near(ctx, ctx.modals, hit, 3):
+            return False
+        if ctx.rating and hit.rule.tier != STRONG:
+            return False
+    if hit.rule.tier in (ONGOING, NOW) and _near(ctx, ctx.worries, hit, 6) and not explicit:
+        return False
+    if hit.rule.tier == NOW:
+        return immediate or support >= 2
+    return True
+
+
+def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
+    """The kind this match reports after the guards, or None."""
+    ok, victim = _victim_ok(ctx, hit)
+    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit):
+        return None
+    if hit.rule.kind == DISCLOSURE:
+        return None if ctx.adult_survivor else DISCLOSURE
+    if victim == FIRST and hit.rule.self_report != EMERGENCY and \
+            ctx.sent_of[hit.start] not in ctx.explicit_now:
+        return hit.rule.self_report
+    return EMERGENCY if _emergency_fires(ctx, hit, victim, support) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Age gap: "I'm 14 and my boyfriend is 23"
+# ---------------------------------------------------------------------------------------------
+
+
+def _own_age(doc: Doc) -> int | None:
+    """The speaker's age when they give it ("I'm 14", "im only 13", "I am a 15 year old")."""
+    for tok in doc:
+        if not tok.like_num or not tok.text.isdigit():
+            continue
+        before = [t.lower_ for t in doc[max(0, tok.i - 4): tok.i]]
+        if ("i" in before and any(w in {"'m", "am", "m"} for w in before)) or (before[-1:] in (
+                ["age"], ["aged"]) and "i" in before):
+            return int(tok.text)
+    return None
+
+
+def _age_gap(doc: Doc) -> bool:
+    """A child under 18 talks about an adult partner or sexual contact with an adult."""
+    age = _own_age(doc)
+    if age is None or not 8 <= age <= 17:
+        return False
+    words = {t.lower_ for t in doc}
+    if any(_adult_age(doc, t.i) and int(t.text) != age for t in doc if t.text.isdigit()):
+        return True
+    older = {"older", "adult", "grown"} & words and words & {
+        "man", "men", "guy", "guys", "lad", "lads", "boyfriend", "bloke", "woman", "girlfriend"}
+    sexual = words & {"sex", "sleep", "slept", "sleeping", "nudes", "naked", "touch", "touches",
+                      "touched", "kiss", "kissed", "pregnant"}
+    return bool(older) and bool(sexual or words & {"boyfriend", "girlfriend", "dating",
+                                                   "seeing", "relationship", "going"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def _hits(det: _Detector, doc: Doc) -> Iterable[Hit]:
+    for match_id, start, end, alignment in det.matcher(doc, with_alignments=True):
+        rule, compiled = det.compiled[det.nlp.vocab.strings[match_id]]
+        slots: dict[str, int] = {}
+        own: set[int] = set()
+        for offset, index in enumerate(alignment):
+            if index in compiled.slots:
+                slots.setdefault(compiled.slots[index], start + offset)
+            if index in compiled.own_neg:
+                own.add(start + offset)
+        hit = Hit(rule, start, end, slots, frozenset(own))
+        if rule.check is None or rule.check(doc, hit):
+            yield hit
+
+
+def check(text: str) -> SafetyResult:
+    """Classify one user message: emergency, disclosure or nothing."""
+    if not text or not text.strip():
+        return SAFE
+    det = _detector()
+    doc = det.nlp(normalise(text[:2000]))
+    ctx = _context(det, doc)
+    hits = list(_hits(det, doc))
+    # Two different danger rules in one message support each other ("not answering" +
+    # "phone off"), so a NOW-tier cue fires without an explicit "now".
+    support = len({h.rule.name for h in hits if h.rule.kind == EMERGENCY
+                   and _victim_ok(ctx, h)[0] and not _negated(ctx, h)
+                   and not _hypothetical(ctx, h)})
+    disclosure = ""
+    for hit in sorted(hits, key=lambda h: h.start):
+        kind = _fires(ctx, hit, support)
+        if kind == EMERGENCY:
+            return SafetyResult(EMERGENCY, hit.rule.name)
+        if kind == DISCLOSURE and not disclosure:
+            disclosure = hit.rule.name
+    if not disclosure and _age_gap(doc):
+        disclosure = "disclosure.age_gap"
+    return SafetyResult(DISCLOSURE, disclosure) if disclosure else SAFE

@@ -1,0 +1,112 @@
+"""Start the real action server and Rasa server once, and talk to them over REST.
+
+The trained model (models/cse.tar.gz, built by `make train`) is served on free ports
+with a throw-away SQLite tracker store, exactly as `make run` serves it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "cse.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout}s")
+
+
+class Bot:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+        r.raise_for_status()
+        return r.json()
+
+    def say(self, sender: str, message: str) -> str:
+        """The bot's replies to one message, joined, with button titles."""
+        parts = []
+        for m in self.send(sender, message):
+            if m.get("text"):
+                parts.append(m["text"])
+            parts += [f"[{b['title']}]" for b in m.get("buttons") or []]
+        return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does)")
+    work = tmp_path_factory.mktemp("rasa")
+    rasa_port, actions_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
+    bin_dir = Path(sys.executable).parent
+    logs = {name: open(work / f"{name}.log", "w") for name in ("actions", "rasa")}
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT,
+    )
+    rasa = subprocess.Popen(
+        [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+         "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{actions_port}/health", actions)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "work": work, "db": work / "tracker.db", "logs": logs}
+    finally:
+        for proc in (rasa, actions):
+            proc.terminate()
+        for proc in (rasa, actions):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs.values():
+            log.close()
+
+
+@pytest.fixture(scope="session")
+def bot(server: dict[str, Any]) -> Bot:
+    return Bot(server["url"])
+
+
+@pytest.fixture()
+def sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
