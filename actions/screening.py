@@ -16,7 +16,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Events, audience, buttons, kb, latest_intent, latest_text, say, send_answer
+from actions.common import (
+    Events,
+    audience,
+    buttons,
+    disclaimer_once,
+    kb,
+    latest_intent,
+    latest_text,
+    say,
+    send_answer,
+)
 from cse_core import answers, parsing, screening
 from cse_core.answers import Button
 
@@ -61,7 +71,7 @@ class ActionScreeningStart(Action):
         if latest_intent(tracker) == "resume_screening":
             say(dispatcher, "screening.nothing_to_resume")
         say(dispatcher, "screening.intro")
-        return reset_events()
+        return reset_events() + disclaimer_once(dispatcher, tracker)
 
 
 class AskScreeningQuestion(Action):
@@ -111,8 +121,7 @@ class ValidateScreeningForm(Action):
         if intent == "go_back":
             return events + self._back(dispatcher, tracker, slot)
         if intent == "explain_question" and screening.parse(k, question, text) is None:
-            dispatcher.utter_message(text=screening.explain(k, question, who))
-            return events
+            return events + self._explain(dispatcher, tracker, question, who)
         if intent in ("resume_screening", "start_screening"):
             return events
 
@@ -135,6 +144,28 @@ class ValidateScreeningForm(Action):
             examples = ", ".join(screening.options(k, question)[:3])
             say(dispatcher, "screening.not_understood", examples=examples)
         return events
+
+    @staticmethod
+    def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, question: screening.Question,
+                 who: str) -> Events:
+        """ "why do you ask?" explains this question; "what does coercion mean?" names
+        something else, so it gets that topic's answer (or that indicator's explanation)."""
+        k = kb()
+        text = latest_text(tracker)
+        named = parsing.find_indicator(k, text)
+        current = question.indicator.id if question.indicator else None
+        if named is None or named == current:
+            dispatcher.utter_message(text=screening.explain(k, question, who))
+            return []
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        topic = next((r["name"] for r in ranking if r["name"].startswith("ask_") and r["confidence"] >= 0.1), None)
+        faq = answers.answer(k, topic, text, who) if topic else None
+        if faq is not None:
+            send_answer(dispatcher, faq)
+        else:
+            other = screening.question(k, screening.IND_PREFIX + named)
+            dispatcher.utter_message(text=screening.explain(k, other, who))
+        return []
 
     @staticmethod
     def _answered(dispatcher: CollectingDispatcher, slot: str, value: str) -> Events:

@@ -18,8 +18,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# The action server listens on 127.0.0.1 only: nothing outside this machine needs it.
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --host 127.0.0.1 \
+# The action server listens on 127.0.0.1 only (rasa_sdk reads SANIC_HOST): nothing
+# outside this machine needs it.
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" \
   >var/log/actions.log 2>&1 &
 pids+=($!)
 
@@ -32,8 +33,15 @@ fi
   --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" &
 pids+=($!)
 
-for _ in $(seq 1 180); do
-  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+for _ in $(seq 1 300); do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "A server stopped while starting; see var/log/actions.log and the output above." >&2
+      exit 1
+    fi
+  done
+  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1 \
+     && curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null 2>&1; then break; fi
   sleep 1
 done
 cat <<MSG
