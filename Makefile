@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean
+.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps
 
 install: $(VENV)/.installed
 
@@ -33,11 +33,25 @@ $(MODEL): $(TRAIN_INPUTS) $(SPACY_MODEL) $(wildcard bot/components/*.py)
 	$(RASA) train --fixed-model-name cse --out models --quiet
 	@touch $@
 
-run: $(MODEL)
+# The process maps (section 4), drawn from knowledge/pathways.yml, never by hand.
+MAPS := var/maps/map-1.png
+maps: $(MAPS)
+$(MAPS): $(VENV)/.installed knowledge/pathways.yml knowledge/contacts.yml knowledge/guidance.yml cse_core/process_maps.py
+	$(PY) -m cse_core.process_maps
+
+run: $(MODEL) $(MAPS)
 	@scripts/run.sh
 
 shell: $(MODEL)
 	@scripts/run.sh --shell
+
+# Delete conversations older than CSE_RETENTION_DAYS (default 30); schedule it daily.
+purge: $(VENV)/.installed
+	$(PY) -m cse_core.purge
+
+# Completed pre-screens by month, level, pathway and indicator: tables and a PNG chart.
+report: $(VENV)/.installed
+	$(PY) -m cse_core.report
 
 validate: $(VENV)/.installed
 	$(PY) -m cse_core.check_knowledge

@@ -52,6 +52,12 @@ def say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
 
 def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.full_text, buttons=buttons(answer.buttons))
+    if answer.process_map:
+        from cse_core import process_maps  # matplotlib: loaded only when a map is shown
+
+        url = process_maps.public_url(answer.process_map)
+        if url:  # the steps above are the picture's text alternative
+            dispatcher.utter_message(image=url)
 
 
 def disclaimer_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

@@ -10,11 +10,15 @@ are left to the rules (the form rejects, and rules with `condition: active_loop`
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     Events,
@@ -27,14 +31,15 @@ from actions.common import (
     say,
     send_answer,
 )
-from cse_core import answers, parsing, screening
+from cse_core import answers, parsing, records, screening, storage
 from cse_core.answers import Button
 
+logger = logging.getLogger(__name__)
 FORM = "screening_form"
 TURNS = "screening_turns"  # bumped on every handled turn so the form never rejects one
 PAUSED = "screening_paused"
 # Intents the form leaves to the rules (see data/rules.yml).
-HANDED_TO_RULES = {"emergency", "disclosure", "stop"}
+HANDED_TO_RULES = {"emergency", "disclosure", "stop", "forget_conversation"}
 
 
 def state(tracker: Tracker) -> dict[str, Any]:
@@ -221,7 +226,29 @@ class ActionScreeningOutcome(Action):
         for message in result.messages:
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(text=result.summary)
+        pathway = k.pathways[result.pathway]
+        if pathway.process_map:
+            entry = next(e for e in k.entries.values() if e.pathway == pathway.id)
+            payload = f'/ask_process_map{{"topic":"{entry.id}"}}'
+            dispatcher.utter_message(text=k.message("screening.outcome_map_offer"),
+                                     buttons=[{"title": k.message("screening.outcome_map_button"), "payload": payload}])
+        _keep_anonymous_record(k, current, result)
         return reset_events() + [SlotSet("last_level", result.outcome.level), SlotSet("last_pathway", result.pathway)]
+
+
+def _keep_anonymous_record(k: Any, current: dict[str, Any], result: screening.Result) -> None:
+    """Count the completed screening (no identifiers); the outcome is given regardless."""
+    try:
+        records.record(_records_engine(), k, current, result)
+    except (SQLAlchemyError, storage.StorageUnavailable) as exc:
+        logger.error("Could not keep the anonymous screening record: %s", exc.__class__.__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _records_engine() -> Engine:
+    engine = storage.make_engine()
+    records.migrate(engine)
+    return engine
 
 
 class ActionScreeningStop(Action):

@@ -49,7 +49,7 @@ def best_child(k: Knowledge, entry: Entry, text: str) -> Entry | None:
     """The sub-entry whose keywords the text names (longest match wins), if any."""
     lowered = (text or "").lower()
     best, best_len = None, 0
-    for child in k.children.get(entry.id, []):
+    for child in k.children.get(entry.choose_from or entry.id, []):
         for kw in _keywords(k, child):
             if len(kw) > best_len and _contains(lowered, kw):
                 best, best_len = child, len(kw)

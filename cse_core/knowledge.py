@@ -43,6 +43,7 @@ class Entry:
     keywords: tuple[str, ...]
     pathway: str | None
     file: str
+    choose_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _load_entries(base: Path, sections: dict[str, str]) -> dict[str, Entry]:
                 keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
                 pathway=raw.get("pathway"),
                 file=rel,
+                choose_from=raw.get("choose_from"),
             )
     return entries
 
@@ -276,6 +278,8 @@ def _cross_check(k: Knowledge) -> None:
                 raise KnowledgeError(f"{where}: related entry '{rel}' does not exist")
         if entry.parent and entry.parent not in k.entries:
             raise KnowledgeError(f"{where}: parent entry '{entry.parent}' does not exist")
+        if entry.choose_from and entry.choose_from not in k.entries:
+            raise KnowledgeError(f"{where}: choose_from entry '{entry.choose_from}' does not exist")
         if entry.pathway and entry.pathway not in k.pathways:
             raise KnowledgeError(f"{where}: pathway '{entry.pathway}' is not in pathways.yml")
         if "{children}" in entry.answer and not k.children.get(entry.id):

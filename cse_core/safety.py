@@ -93,8 +93,6 @@ class Lexicon:
         return self.classes[name]
 
 
-
-
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> Lexicon:
     # BaseLoader keeps every scalar a string ("no", "off", "999" stay words, not bool/int).
@@ -148,9 +146,6 @@ def _hell(match: re.Match[str]) -> str:
     return f"{match.group(1)} {'she' if match.group(2).lower() == 'shell' else 'he'}'ll"
 
 
-_SENTENCE_START_RE = re.compile(r"(?:^|[.!?\n]\s*)$")
-
-
 def _edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment distance (a transposition counts as one edit), capped."""
     if abs(len(a) - len(b)) > limit:
@@ -190,9 +185,9 @@ def _fix_word(low: str) -> str | None:
     if len(low) >= 4:  # a typo of a key word: "knif", "forcd", "mising", "threatning"
         limit = 1 if len(low) <= 6 else 2
         best = min(lex.fuzzy_keys, key=lambda key: _edit_distance(low, key, limit))
-        # an inflection of the key ("forc", "threatenin") is not a typo of it
-        if _edit_distance(low, best, limit) <= limit and not (
-                best.startswith(low) or low.startswith(best)):
+        # another form of the key ("immediate" / "immediately") is not a typo of it
+        other_form = low.startswith(best) or (best.startswith(low) and len(best) - len(low) > 1)
+        if _edit_distance(low, best, limit) <= limit and not other_form:
             return best
     return None
 
@@ -218,7 +213,8 @@ def normalise(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         low = word.lower()
-        at_start = bool(_SENTENCE_START_RE.search(text[: match.start()]))
+        before = text[max(0, match.start() - 8): match.start()].rstrip()
+        at_start = not before or before[-1] in ".!?" or match.start() < 2
         if _looks_like_name(word, at_start):
             return "xxname" + ("'s" if low.endswith("'s") else "")
         if "'" in low.strip("'"):
@@ -248,11 +244,29 @@ _CLAUSE_WORDS = ["and", "but", "because", "so", "or", "if", "when", "though", "a
                  "while", "whilst", "unless", "then", "cos", "coz"]
 _SENT_END = {".", "!", "?", "...", "\u2026", ";"}
 _WILDCARD = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _CLAUSE_WORDS}}
+# words that may stand between a determiner and its person noun ("my 14 year old daughter")
+_NOUN_MODIFIERS = {"year", "years", "yr", "old", "little", "young", "younger", "older", "eldest",
+                   "youngest", "oldest", "teenage", "teen", "foster", "step", "baby", "big",
+                   "small", "only", "own", "best", "new", "poor", "wee", "disabled", "vulnerable",
+                   "female", "male", "autistic", "adopted", "year-old", "-", "twin", "drunk",
+                   "very", "really", "scared", "school", "schoolgirl", "8", "7", "9", "10", "11"}
+# a modifier inside a noun phrase: a modifier word or a number, so OBJ never reaches past
+# "why she" or "me round" to a later noun
+_MODIFIER = {"LOWER": {"IN": sorted(_NOUN_MODIFIERS | {str(n) for n in range(1, 100)})}}
 
 
 # OBJ: a victim as an object, with its determiner and up to two modifiers ("my 14 year old",
 # "my little sister", "her")
-_OBJ = "SPECIFIC_DET|GENERIC_DET? _2 @v:VICTIM"
+_OBJ = "SPECIFIC_DET|GENERIC_DET? MOD? MOD? MOD? @v:VICTIM"
+# SUBJ: a victim as the subject, with adverbs before the verb ("my son just got bundled")
+_SUBJ = "@v:VICTIM ADV*"
+# AUX+ / AUX*: auxiliaries with adverbs between them ("has just been", "'s still")
+_MACROS = {
+    "OBJ": _OBJ.split(),
+    "SUBJ": _SUBJ.split(),
+    "AUX+": ["BE_NOW+", "ADV*", "BE_NOW*", "ADV*"],
+    "AUX*": ["BE_NOW*", "ADV*", "BE_NOW*", "ADV*"],
+}
 
 
 @dataclass(frozen=True)
@@ -267,6 +281,8 @@ class Compiled:
 def _token_spec(item: str, lex: Lexicon) -> dict:
     if item == "_":
         return dict(_WILDCARD)
+    if item == "MOD":
+        return dict(_MODIFIER)
     if item == "#":
         return {"LIKE_NUM": True}
     if item.startswith("~"):
@@ -283,7 +299,7 @@ def _compile(spec: str, lex: Lexicon) -> Compiled:
     pattern: list[dict] = []
     slots: dict[int, str] = {}
     own_neg: set[int] = set()
-    items = [part for raw in spec.split() for part in (_OBJ.split() if raw == "OBJ" else [raw])]
+    items = [part for raw in spec.split() for part in _MACROS.get(raw, [raw])]
     for raw in items:
         item, slot, neg = raw, "", False
         if item.startswith("!"):
@@ -328,6 +344,8 @@ Check = Callable[[Doc, Hit], bool]
 
 @dataclass(frozen=True)
 class Rule:
+    """A named group of patterns for one danger (or abuse) predicate, and how it is guarded."""
+
     name: str
     kind: str  # EMERGENCY or DISCLOSURE
     tier: str
@@ -338,6 +356,12 @@ class Rule:
     # what an emergency rule reports when the victim is the speaker and nothing says "now":
     # "I'm being forced to have sex" is a child's disclosure, "they won't let me leave" is not
     self_report: str | None = EMERGENCY
+    lookback: bool = False  # the victim is the nearest person named earlier in the sentence
+
+
+# ---------------------------------------------------------------------------------------------
+# Post-checks: conditions a match must also meet, for what a token pattern cannot see
+# ---------------------------------------------------------------------------------------------
 
 
 def _next(doc: Doc, i: int) -> str:
@@ -376,7 +400,7 @@ def _agent(doc: Doc, hit: Hit) -> str:
 def _agent_is_other(doc: Doc, hit: Hit) -> bool:
     """Someone else does it to the speaker: not "I", "you", "it" ("it hurts me")."""
     return _agent(doc, hit) not in {"i", "we", "you", "it", "this", "that", "which", "what",
-                                    "who", "u", "ya"}
+                                    "u", "ya"}
 
 
 def _not_idiom(doc: Doc, hit: Hit) -> bool:
@@ -394,6 +418,8 @@ def _not_idiom(doc: Doc, hit: Hit) -> bool:
         return False  # "my mum's going to kill me"
     if verb == "touch" and agent in {"doctor", "nurse", "it", "this", "that"}:
         return False
+    if verb == "follow" and nxt in {"on", "online", "back", "in"}:
+        return False  # "he follows me on instagram"
     return _agent_is_other(doc, hit)
 
 
@@ -416,8 +442,14 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     pool = lex["ACT_OBJ"] if verb in weak_verbs else strong
     if act in {"meet", "meeting", "met", "go", "going", "went", "come", "coming", "stay"}:
         pool = pool | {"him", "them", "up", "round", "over", "his", "their", "alone"}
+        sentence = {t.lower_ for t in _sentence_of(doc, hit.start)}
+        if _dangerous_company(doc, hit) and not sentence & _lexicon()["RELATION"]:
+            return True  # "she sets up meets with men for me and I have to go"
     if act in {"do", "doing", "did"} and objects[:1] == ["it"] and verb not in weak_verbs:
         return False
+    if doc[hit.start].lemma_ in {"want", "ask", "tell", "expect"} and _agent(doc, hit) in {
+            "mum", "dad", "mother", "father", "parents", "teacher", "nan", "gran", "carer"}:
+        return False  # "my mum asked me to get in the car"
     return bool(set(objects) & pool) or _sex_word_near(doc, act_index, 6)
 
 
@@ -441,20 +473,24 @@ def _by_abuser(doc: Doc, hit: Hit) -> bool:
         return bool(set(words[1:4]) & people)
     weak = {"pressured", "pressurised", "pressurized", "made", "hit", "punched", "kicked",
             "slapped", "used", "shared", "passed", "sold", "hurt", "followed", "stabbed",
-            "manipulated", "filmed", "photographed", "touched"}
+            "manipulated", "filmed", "photographed", "touched", "bullied", "tricked",
+            "persuaded", "pushed"}
     if pp not in weak:
         return True
     if pp in {"passed", "shared"} and words[:1] and words[0] in {"around", "round", "about"}:
         return True
     if pp in {"stabbed", "touched", "filmed", "photographed"}:
-        return not words or words[0] not in {"by"}  # "I was stabbed", "I got touched"
+        return True  # "I was stabbed", "I got touched"
     if words[:1] and words[0] in {"to", "into"}:
         return _sex_word_near(doc, hit.end, 6) or bool(set(words) & lex["ACT_OBJ"] - {"it"})
     return False
 
 
 def _image_agent_other(doc: Doc, hit: Hit) -> bool:
-    """"He'll share my pics" yes; "should I send my pics" no."""
+    """"He'll share my pics" yes; "should I send my pics" no; "he's got pictures" only when a
+    person (not "the guidance") has them."""
+    if "x" in hit.slots:
+        return _agent(doc, hit) in _lexicon()["AGENT"] - {"i", "we"}
     return _agent_is_other(doc, hit)
 
 
@@ -474,9 +510,14 @@ def _leave_not_person(doc: Doc, hit: Hit) -> bool:
     """"She can't get away/out/home" is danger; "she can't leave him" is a trauma bond."""
     last = doc[hit.end - 1].lower_
     nxt = _next(doc, hit.end)
-    if last in {"get", "go", "come"}:
+    if _agent(doc, hit) in {"mum", "dad", "parents", "mother", "father", "carer", "carers",
+                            "teacher", "teachers", "school", "nan", "gran", "i", "we"}:
+        return False  # "my mum won't let me go out": a parent's rule, not captivity
+    if last == "get":
         return nxt in {"away", "out", "home", "back", "free", "off", "outside", ""} or \
             doc[min(hit.end, len(doc) - 1)].is_punct
+    if last in {"go", "come", "out"}:
+        return nxt not in {"to", "on", "swimming", "shopping", "with", "clubbing", "partying"}
     if last == "leave":
         return nxt not in {"him", "them", "her", "his", "their", "my", "the", "that", "this"} or \
             _next(doc, hit.end + 1) in _lexicon()["PLACE"]
@@ -494,7 +535,8 @@ def _missing_not_object(doc: Doc, hit: Hit) -> bool:
                            "something", "anything", "homework", "information", "info"}
     if last == "gone":
         return nxt in {"missing", "off", "since", "again", "all", "overnight", "for", "with",
-                       "", "."}
+                       "", ".", ",", "and", "two", "three", "days", "hours"} or \
+            (hit.end < len(doc) and doc[hit.end].like_num)
     return True
 
 
@@ -508,6 +550,9 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
         return True
     if set(words) & ({"strange", "unknown", "random", "dodgy", "trap", "crack", "dealer"}
                      | lex["DRUG"] | lex["WEAPON"]):
+        return True
+    if set(words) & {"hotel", "motel", "bnb", "airbnb"} and set(words) & {
+            "him", "them", "he", "they", "man", "his"}:
         return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know", text):
@@ -547,13 +592,10 @@ def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
 
 
 def _leverage(doc: Doc, hit: Hit) -> bool:
-    """"He'll hurt my sister if I don't go" threatens a child's family to control the child:
-    that is the child's disclosure, not a report of danger to the sister."""
-    victim = hit.slots.get("v")
-    if victim is None or doc[victim].lower_ not in _lexicon()["FAMILY"]:
-        return False
-    text = " ".join(t.lower_ for t in doc)
-    return bool(re.search(r"\b(if|unless) (i|we)\b", text))
+    """"He'll hurt her brother if she talks" is a threat used to control a child (a
+    disclosure when the child says it about themselves), not a report of danger now."""
+    text = " ".join(t.lower_ for t in doc[hit.start:])
+    return bool(re.search(r"\b(if|unless) (i|we|she|he|they)\b", text))
 
 
 def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
@@ -594,10 +636,39 @@ def _exposure_context(doc: Doc) -> bool:
                                                                "stuff", "things"}))
 
 
+def _made_me_alone(doc: Doc, hit: Hit) -> bool:
+    """"I didn't want to but he made me": "made me" ending the clause."""
+    if doc[hit.start].lemma_ == "make" and hit.end - hit.start == 2:
+        return hit.end == len(doc) or doc[hit.end].is_punct or doc[hit.end].lower_ in (
+            _CLAUSE_WORDS + ["anyway", "again"])
+    return True
+
+
+def _took_me_somewhere(doc: Doc, hit: Hit) -> bool:
+    """"They take me to a flat" is a disclosure when the place has dangerous company."""
+    if doc[hit.start].lemma_ in {"take", "drive", "bring", "send"} and "act" not in hit.slots:
+        return _dangerous_company(doc, hit)
+    return True
+
+
+def _requester_is_other(doc: Doc, hit: Hit) -> bool:
+    """Someone else asks: "he wants nudes", "I keep getting asked for nudes" (passive)."""
+    before = doc[hit.start - 1].lower_ if hit.start else ""
+    return before in {"getting", "being", "been", "got", "get", "gets"} or \
+        _agent_is_other(doc, hit)
+
+
+def _request_context(doc: Doc, hit: Hit) -> bool:
+    """"He keeps asking for more" is about images only when images were mentioned."""
+    if doc[hit.end - 2].lower_ == "for":
+        return _exposure_context(doc)
+    return True
+
+
 def _debt_context(doc: Doc, hit: Hit) -> bool:
     words = {t.lower_ for t in doc}
-    return bool(words & {"pay", "back", "off", "work", "sex", "sleep", "stuff", "things",
-                         "drugs", "do", "debt", "favours", "favors"})
+    return bool(words & {"pay", "repay", "back", "off", "work", "sex", "sleep", "stuff", "things",
+                         "drugs", "do", "debt", "favours", "favors", "lifts", "owe"})
 
 
 def _online_contact(doc: Doc, hit: Hit) -> bool:
@@ -613,271 +684,12 @@ def _sexual_content(doc: Doc, hit: Hit) -> bool:
         "porn", "dick", "penis", "willy", "cock", "privates", "himself", "his"}))
 
 
-def _all(*checks: Check) -> Check:
-    return lambda doc, hit: all(c(doc, hit) for c in checks)
-
-
-E, D = EMERGENCY, DISCLOSURE
-_ME = (FIRST,)
-
-# Each rule: a danger (or abuse) predicate class, the victim slot it needs, and why it exists.
-RULES: tuple[Rule, ...] = (
-    # --- emergency: captivity. "won't let her leave", "being held at a flat", "can't get out"
-    Rule("emergency.restraint", E, STRONG, (
-        "NEG_AUX? !NEG let|letting|allow|allowing OBJ ADV? to? LEAVE",
-        "@v:VICTIM BE_NOW* ADV* !NEG allowed to? LEAVE",
-        "@v:VICTIM BE_NOW* ADV* !ca|cannot|unable !NEG? to? ADV? escape|leave|get|go|run|breathe",
-        "@v:VICTIM BE_NOW+ ADV* being? ADV* @pp:held|kept|locked|trapped|imprisoned|tied|chained",
-        "@v:VICTIM BE_NOW* ADV* hostage|captive|prisoner",
-        "BE_PRES ADV* @pp:holding|keeping|hiding|locking|trapping OBJ",
-        "locked|lock|locks OBJ in|up|inside",
-    ), check=_all(_leave_not_person, _held_somewhere)),
-    # --- emergency: "they've got her", "they've taken her": an abduction
-    Rule("emergency.abduction", E, STRONG, (
-        "HAVE|'ve|'s got @v:VICTIM",
-        "HAVE|'ve|'s taken|took|snatched|grabbed OBJ",
-        "@v:VICTIM BE_NOW+ ADV* been? ADV* kidnapped|abducted|snatched|bundled|dragged|grabbed",
-        ("kidnapped|abducted|kidnapping|abducting|snatched|bundled|dragged|grabbed|took|taken "
-        "OBJ into|in|away|off"),
-        ("put|pushed|forced|dragged|bundled|threw|shoved|pulled OBJ in|into _2 "
-        "car|van|boot|taxi|motor|truck"),
-        "kidnap|kidnaps|kidnapped|kidnapping|abduct|abducts|abducted|abducting OBJ",
-        "@v:VICTIM BE_NOW* ADV* been ADV? taken by|away|off",
-    ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
-    # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
-    Rule("emergency.weapon", E, STRONG, (
-        "HAVE_V _? _? WEAPON",
-        "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
-    )),
-    # --- emergency: someone is hurting a child as we speak (active or passive progressive)
-    Rule("emergency.harm_now", E, STRONG, (
-        "BE_PRES ADV* HARM_ING ADV? OBJ",
-        "@v:VICTIM BE_PRES ADV* being|getting ADV* HARM_PP",
-    ), check=lambda doc, hit: _harm_now_ok(doc, hit), self_report=DISCLOSURE),
-    # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
-    # "he's outside my house"
-    Rule("emergency.imminent", E, STRONG, (
-        "BE_PRES ADV* going|gon|about ADV? to|na ADV? HARM_V OBJ",
-        "BE_PRES ADV* coming ADV? to? ADV? get|for|after OBJ",
-        "trying|try|tries|tried ADV? to ADV? take|grab|drag|get|snatch|force|pull|HARM_V OBJ",
-        ("@a:AGENT BE_PRES ADV* waiting? outside|at my|our|the|her|his _? "
-        "house|home|door|school|window|flat|work|gate|gates|college"),
-    ), check=_not_self_family_kill),
-    # --- emergency: a threat to kill or seriously hurt a specific child, reported now
-    Rule("emergency.threat_to_kill", E, CURRENT, (
-        ("WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle "
-        "OBJ"),
-        ("threatening|threatened|threatens|threaten ADV? to ADV? "
-        "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle SPECIFIC_DET? _? "
-        "@v:VICTIM"),
-    ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
-        victims=(THIRD, GENERIC)),
-    # --- emergency: suicide or self-harm intent now
-    Rule("emergency.self_harm", E, STRONG, (
-        "kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging @v:myself|herself|himself",
-        "end|ending @v:my|her|his life",
-        ("@v:VICTIM BE_NOW* ADV* going|gon|want|wants|wanna|about|trying|threatening ADV? to|na "
-        "ADV? die|suicide"),
-        "@v:VICTIM BE_NOW* ADV* suicidal",
-        "@v:i|we ADV? want|wanna ADV? to? die",
-    ), victims=(FIRST, THIRD)),
-    # --- emergency: a medical emergency. "she's unconscious", "he's not breathing"
-    Rule("emergency.medical", E, STRONG, (
-        "@v:VICTIM BE_NOW* ADV* MEDICAL",
-        "@v:VICTIM BE_NOW* ADV* passed|blacked|collapsed out?",
-        "@v:VICTIM BE_NOW* ADV* !NEG ADV? breathing|conscious|responding|waking",
-    )),
-    # --- emergency: a child is missing now. "she's been missing since last night",
-    # "hasn't come home", "I don't know where she is", "can't find him"
-    Rule("emergency.missing", E, CURRENT, (
-        "@v:VICTIM BE_NOW* ADV* missing|disappeared|vanished|gone",
-        "@v:VICTIM HAVE? ADV* went|gone|run|ran ADV? missing|away|off",
-        ("@v:VICTIM HAVE|BE_NOW|did|does ADV* !NEG ADV* come|came|been|got|returned|arrived|turned "
-        "ADV? back|home|in|up"),
-        "@v:VICTIM ADV* !never ADV? came|come|returned|got ADV? home|back",
-        "!NEG_AUX? !NEG ADV? know|knows where OBJ is|'s|are|'re|was|went|has|might",
-        "!nobody|noone know|knows where OBJ",
-        "!NEG_AUX !NEG ADV? find|reach|contact|locate|get OBJ",
-        "reported OBJ missing",
-        "@v:VICTIM BE_NOW+ ADV* reported missing",
-    ), check=_missing_not_object, self_report=None),
-    # --- emergency: a child is with dangerous adults now. "she's in a car with two men",
-    # "at a house she doesn't know", "got into a van with older lads"
-    Rule("emergency.dangerous_place", E, CURRENT, (
-        "@v:VICTIM BE_PRES ADV* still? in|at|inside|with|round|into _4 PLACE|DANGER_PERSON",
-        "@v:VICTIM BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
-        ("@v:VICTIM HAVE? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
-        "_3 PLACE|DANGER_PERSON"),
-        "@v:VICTIM BE_PRES ADV* meeting|meets ADV? _3 DANGER_PERSON",
-    ), check=_dangerous_company),
-    # --- emergency: the child rang in distress. "she just rang me crying", "begging me to
-    # come and get her"
-    Rule("emergency.distress_call", E, CURRENT, (
-        ("@v:VICTIM ADV* rang|called|phoned|texted|messaged|facetimed|snapchatted _? ADV? "
-        "crying|screaming|scared|terrified|begging|sobbing|panicking|hysterical|whispering|"
-        "petrified"),
-        "@v:VICTIM BE_PRES ADV* begging|screaming|crying ADV? for|me|us|to help|me|us|to",
-        "@v:VICTIM BE_NOW* ADV* asking|begging ADV? me|us to come|pick|collect|fetch",
-    )),
-    # --- emergency: stated danger. "she's in danger", "my son is at immediate risk"
-    Rule("emergency.in_danger", E, CURRENT, (
-        "@v:VICTIM BE_NOW* ADV* in ADV? immediate|real|serious|grave|great|big? danger",
-        "@v:VICTIM BE_NOW* ADV* at ADV? immediate|serious ADV? risk",
-        "@v:VICTIM BE_NOW* ADV* in ADV? immediate danger",
-    )),
-    # --- emergency: recent serious harm. "she's been raped", "she's been spiked"
-    Rule("emergency.harmed", E, CURRENT, (
-        ("@v:VICTIM HAVE|'s ADV* been|got ADV* raped|attacked|assaulted|stabbed|beaten|"
-        "drugged|spiked|injected|strangled|shot|hurt|injured|trafficked|sold"),
-    ), victims=(THIRD, GENERIC)),
-    # --- emergency (needs "now", "just", "tonight" or a second cue): a danger state or a
-    # harm verb that alone may be a worry or history. "she's scared right now", "he just hit her"
-    Rule("emergency.danger_now", E, NOW, (
-        "@v:VICTIM BE_NOW* ADV* in? DANGER_STATE",
-        "@v:VICTIM BE_NOW* ADV* !NEG ADV? safe",
-        "@v:VICTIM BE_PRES ADV* being ADV* CONCERN_PP",
-        "HARM_FORMS OBJ",
-        "meet|meeting|meets|pick|picking|picked|collect|collecting ADV? OBJ up?",
-    ), check=lambda doc, hit: _not_idiom(doc, hit) if doc[hit.start].lemma_ != "be" else True,
-        self_report=None),
-    # --- emergency (needs an immediacy cue or a second missing cue): out of contact
-    Rule("emergency.no_contact", E, NOW, (
-        ("@v:VICTIM HAVE|BE_NOW|did|does|wo|will ADV* !NEG ADV* answering|answered|answer|"
-        "replying|replied|reply|responding|responded|picking"),
-        "@v:VICTIM BE_NOW* ADV* !NEG ADV* home|back|answering",
-        "phone BE_AUX* ADV* off|dead|switched|going",
-        "@v:VICTIM BE_NOW* ADV* stranded|stuck",
-    ), self_report=None),
-    # --- emergency (ongoing, adult reporting): a specific child is made to have sex, sold,
-    # passed around or threatened with images. "he makes her sleep with his mates"
-    Rule("emergency.ongoing_sexual_abuse", E, ONGOING, (
-        ("forces|force|pressures|pressure|coerces|blackmails|blackmail|threatens|threaten "
-        "OBJ"),
-        "makes|make|gets|get|has OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
-        ("@v:VICTIM BE_PRES ADV* forced|made|pressured|pimped|prostituted|sold|passed|"
-        "trafficked|raped|abused|used"),
-        ("sells|sell|pimps|pimp|pimping|prostitutes|prostituting|trafficks|trafficking|passes|pass|"
-        "rapes|rape|molests|molest|abuses OBJ"),
-        ("@v:VICTIM BE_PRES ADV* sleeping|having|doing ADV? sex|stuff|things? with _3 "
-        "DANGER_PERSON|mates|friends"),
-        "threatening|threatens|threatened ADV? to ADV? SHARE_V _? @v:her|his|their _? IMAGE",
-    ), check=_act_is_abusive, victims=(THIRD,)),
-    # --- disclosure: something abusive done to me. "he forced me", "they threaten me",
-    # "my uncle touches me", "he hits me"
-    Rule("disclosure.abuse_to_me", D, DISCLOSE, (
-        "~ABUSE_V ADV? @v:FIRST_OBJ",
-        ("pass|passes|passed|passing|share|shares|shared|sharing @v:me|us around|round|about|"
-        "between|with"),
-        "took|take|takes|taking|taken turns ADV? on|with @v:me|us",
-        "FORCE_V ADV? @v:FIRST_OBJ",
-    ), check=_not_idiom, victims=_ME),
-    # --- disclosure: I was / am being abused. "I'm being forced", "I was raped", "I got
-    # touched"
-    Rule("disclosure.abused_passive", D, DISCLOSE, (
-        "@v:FIRST_SUBJ BE_AUX+ ADV* sexually? ABUSE_PP",
-    ), check=_by_abuser, victims=_ME),
-    # --- disclosure: made to do sexual or exploitative things. "he makes me do things",
-    # "my bf makes me sleep with his mates", "I have to do stuff for them"
-    Rule("disclosure.made_to", D, DISCLOSE, (
-        "MAKE_V|FORCE_V ADV? @v:FIRST_OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
-        "@v:FIRST_SUBJ ADV* have|has|got|had ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
-        ("@v:FIRST_SUBJ BE_AUX* ADV* expected|supposed|meant|told|made ADV? to ADV? "
-        "@act:SEX_ACT|ACT_NEEDS_OBJ"),
-    ), check=_all(_act_is_abusive, _agent_is_other), victims=_ME),
-    # --- disclosure: my images shared or held over me. "he'll share my pictures",
-    # "he has pics of me", "my nudes got leaked"
-    Rule("disclosure.image_abuse", D, DISCLOSE, (
-        "SHARE_V _? _? @v:my|our _? IMAGE",
-        "HAVE_V|got|stole|stolen|hacked|saved|screenshotted @v:my|our _? IMAGE",
-        "SHARE_V _? IMAGE|them|it|those|these _? of @v:me|us",
-        "HAVE_V|took|taken|taking|filmed|recorded|keeps|kept|saved _? _? IMAGE _? of @v:me|us",
-        "@v:my|our _? IMAGE BE_AUX+ ADV* SHARE_V",
-        "IMAGE of @v:me|us ADV? naked|nude|topless|undressed|in",
-        ("filmed|filming|films|recorded|recording @v:me|us ADV? naked|having|doing|in|undressing|"
-        "without"),
-    ), check=_image_agent_other, victims=_ME),
-    # --- disclosure: asked or pushed for sexual images. "this guy wants nudes",
-    # "he keeps asking me to send pics"
-    Rule("disclosure.image_request", D, DISCLOSE, (
-        "REQUEST_V _? _? _? SEXUAL_IMAGE",
-        ("REQUEST_V ADV? @v:me|us ADV? to? ADV? send|take|show|do|share|film _? _? _? "
-        "IMAGE|body|pictures|clothes|off"),
-        "REQUEST_V ADV? @v:me|us ADV? to? ADV? go|get ADV? on? webcam|cam|camera|facetime|video",
-    ), check=lambda doc, hit: _agent_is_other(doc, hit), victims=(FIRST, GENERIC)),
-    # --- disclosure: sextortion and secrecy threats. "or he'll tell everyone",
-    # "if I tell anyone he'll hurt my mum", "he told me not to tell", "it's our secret"
-    Rule("disclosure.threat", D, DISCLOSE, (
-        ("or|unless|otherwise else? @a:AGENT WILL ADV? to? ADV? "
-        "SHARE_V|tell|expose|HARM_V|post|send|show|ruin"),
-        ("if @v:i|we ADV? !NEG_AUX? !NEG? ADV? tell|told|say|speak|report|grass|snitch|talk|go|do|"
-        "send|stop|leave|refuse _3 ,? @a:AGENT WILL ADV? to? ADV? HARM_V|SHARE_V|tell|expose|post"),
-        "unless @v:i|we ADV? send|do|sleep|meet|give|pay|have|go|come",
-        "told|tells|said|says|warned|threatened @v:me|us? !not|never to tell|say|speak|grass",
-        "our ADV? little? secret",
-        "keep|kept|keeping it|this|everything ADV? a? secret",
-        "!nobody|noone|no will|would|'ll|gon|going ADV? believe @v:me|us",
-        ("threatening|threatened|threatens|threaten ADV? to ADV? "
-        "SHARE_V|tell|expose|post|send|show|leak"),
-        "if|unless @v:i|we !NEG_AUX !NEG ADV? _3 ,? he|she|they|him|xxname WILL",
-    ), hypo_ok=True, victims=(FIRST, GENERIC)),
-    # --- disclosure: a threat to spread images or secrets already mentioned. "I sent him pics
-    # and now he says he'll share them", "he'll tell everyone what I did"
-    Rule("disclosure.exposure_threat", D, DISCLOSE, (
-        ("AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show @x:them|it|those|these|everything|"
-        "everyone|everybody"),
-        ("AGENT WILL ADV? to? ADV? tell|show|expose @x:everyone|everybody|people|my|the|school|"
-        "mum|dad|parents"),
-    ), check=lambda doc, hit: _agent_is_other(doc, hit) and _exposure_context(doc),
-        hypo_ok=True, victims=(FIRST, GENERIC)),
-    # --- disclosure: a threat against me or my family. "he'll hurt my mum", "he said he'd
-    # kill me"
-    Rule("disclosure.threat_to_me", D, DISCLOSE, (
-        ("WILL|threatening|threatened|threatens|threaten ADV? to? ADV? HARM_V ADV? "
-        "my|our? @v:FIRST_OBJ|FAMILY"),
-        "knows|know where @v:i|we live|go|am|'m|stay",
-    ), check=_threat_victim_mine, hypo_ok=True, victims=(FIRST, GENERIC)),
-    # --- disclosure: drugs, drink or money given to me by abusers. "they give me weed",
-    # "he pays me for pics"
-    Rule("disclosure.rewards", D, DISCLOSE, (
-        ("give|gives|gave|giving|buy|buys|bought|buying|supply|supplies|get|gets|got|sell|sells "
-        "ADV? @v:me|us ADV? _? and|or? _? DRUG"),
-        ("pay|pays|paid|paying|give|gives|gave|offer|offers|offered @v:me|us _? and? _? _? "
-        "for|to ADV? do? _? IMAGE|SEX_ACT|stuff|things|it|sex"),
-        ("got|get|gets|getting|make|makes|made|making @v:me|us ADV? drunk|high|wasted|stoned|"
-        "pissed|smashed|mashed|wrecked"),
-    ), check=_all(_agent_is_other, lambda doc, hit: _agent(doc, hit) not in {"mum", "dad"}),
-        victims=_ME),
-    # --- disclosure: in debt to abusers. "I owe them money and have to pay it back"
-    Rule("disclosure.debt", D, DISCLOSE, (
-        "@v:i|we ADV* owe|owes|owed @a:him|them|these|those|the|my|a|his|her|their",
-    ), check=_debt_context, victims=_ME),
-    # --- disclosure: sex with adults. "I'm sleeping with older men for money"
-    Rule("disclosure.sex_with_adults", D, DISCLOSE, (
-        ("@v:FIRST_SUBJ BE_AUX* ADV* sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
-        "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|#"),
-    ), check=_dangerous_company, victims=_ME),
-    # --- disclosure: sexual touching. "he touches my private parts", "puts his hand down my
-    # pants", "comes into my room at night"
-    Rule("disclosure.touching", D, DISCLOSE, (
-        "~TOUCH_LEMMA _3 @v:my BODY",
-        ("come|comes|came|coming|get|gets|got|getting|climb|climbs|climbed into|in @v:my "
-        "bed|room _? night?"),
-    ), check=_agent_is_other, victims=_ME),
-    # --- disclosure: online grooming. "a man sent me pics of his dick", "he wants to meet me"
-    Rule("disclosure.online_grooming", D, DISCLOSE, (
-        "sent|sends|sending|send|showed|shows|showing @v:me|us _3 IMAGE|porn|dick|penis|willy|cock",
-        "REQUEST_V ADV? to ADV? meet @v:me|us",
-        "REQUEST_V ADV? @v:me|us ADV? to ADV? meet",
-        "REQUEST_V ADV? @v:me|us? what @v:i|we BE_PRES wearing",
-    ), check=lambda doc, hit: (_sexual_content(doc, hit) if doc[hit.start].lower_ in
-                               {"sent", "sends", "sending", "send", "showed", "shows",
-                                "showing"} else _online_contact(doc, hit)), victims=_ME),
-)
-
-
 def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
     """Progressive harm: "making" needs a sexual/abusive act after it; "following",
-    "filming" are not about social media; "holding/keeping" need a place."""
+    "filming" are not about social media; "holding/keeping" need a place; "the man who is
+    hurting her" describes him rather than reporting harm now."""
+    if hit.start > 0 and doc[hit.start - 1].lower_ in {"who", "that", "whos", "who's"}:
+        return False
     verb = doc[hit.start + 1].lower_ if hit.start + 1 < len(doc) else ""
     for tok in doc[hit.start: hit.end]:
         if tok.lower_ in _lexicon()["HARM_ING"]:
@@ -899,6 +711,354 @@ def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
     if verb in {"touching", "grabbing"}:
         return not after or after[0] not in {"base"}
     return True
+
+
+def _all(*checks: Check) -> Check:
+    return lambda doc, hit: all(c(doc, hit) for c in checks)
+
+
+E, D = EMERGENCY, DISCLOSURE
+_ME = (FIRST,)
+
+# Each rule: a danger (or abuse) predicate class, the victim slot it needs, and why it exists.
+RULES: tuple[Rule, ...] = (
+    # --- emergency: captivity. "won't let her leave", "being held at a flat", "can't get out"
+    Rule("emergency.restraint", E, STRONG, (
+        "NEG_AUX? !NEG let|letting|allow|allowing OBJ ADV? to? LEAVE",
+        "SUBJ AUX* !NEG allowed to? LEAVE",
+        "SUBJ AUX* !ca|cannot|unable !NEG? to? ADV? escape|leave|get|go|run|breathe",
+        "SUBJ AUX+ being? ADV* @pp:held|kept|locked|trapped|imprisoned|tied|chained",
+        "SUBJ AUX* hostage|captive|prisoner",
+        "BE_PRES ADV* @pp:holding|keeping|hiding|locking|trapping OBJ",
+        "locked|lock|locks OBJ in|up|inside",
+        "refusing|refuses|refused ADV? to bring|take|drive|let|give OBJ home|back|go",
+        "!NEG_AUX !NEG ADV? bring|take|drive|give OBJ home|back",
+    ), check=_all(_leave_not_person, _held_somewhere)),
+    # --- emergency: "they've got her", "they've taken her", "pushed her into a car"
+    Rule("emergency.abduction", E, STRONG, (
+        "HAVE|'ve|'s got OBJ",
+        "HAVE|'ve|'s taken|took|snatched|grabbed OBJ",
+        "SUBJ AUX+ been? ADV* kidnapped|abducted|snatched|bundled|dragged|grabbed",
+        "SUBJ was|were ADV* kidnapped|abducted|snatched|taken|grabbed|bundled|dragged|pushed",
+        ("kidnapped|abducted|kidnapping|abducting|snatched|bundled|dragged|grabbed|took|taken "
+         "OBJ into|in|away|off"),
+        ("put|puts|push|pushed|pushing|force|forced|forcing|drag|dragged|dragging|bundle|bundled|"
+         "bundling|threw|throw|shoved|shove|pulled|pull|pulling OBJ in|into|towards _2 "
+         "car|van|boot|taxi|motor|truck"),
+        "kidnap|kidnaps|kidnapped|kidnapping|abduct|abducts|abducted|abducting OBJ",
+        "SUBJ AUX+ taken by|away|off",
+        "SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
+        "into|in|towards _2 car|van|boot|taxi|motor|truck",
+    ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
+    # to his room", "she's been taken to another town by the men", "he has her in his car"
+    Rule("emergency.taken_away", E, CURRENT, (
+        "took|taken|taking|takes|drove|driven|driving OBJ _8 PLACE",
+        "SUBJ AUX+ taken|driven|moved|trafficked to|into|up _4",
+        "HAVE OBJ in|at|inside|locked",
+        "SUBJ AUX+ picked|collected|taken ADV? up? by _3 DANGER_PERSON",
+        "driving|drove|driven|gone|went|ran ADV? off|away with OBJ",
+    ), check=lambda doc, hit: _dangerous_company(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
+    Rule("emergency.weapon", E, STRONG, (
+        "HAVE_V _? _? WEAPON",
+        "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
+    )),
+    # --- emergency: someone is hurting a child as we speak (active or passive progressive)
+    Rule("emergency.harm_now", E, STRONG, (
+        "BE_PRES ADV* HARM_ING ADV? OBJ",
+        "SUBJ BE_PRES ADV* being|getting ADV* HARM_PP",
+    ), check=_harm_now_ok, self_report=DISCLOSURE),
+    # --- emergency: "... being pulled towards a car", "... being kept at a flat": the victim
+    # is named earlier in the sentence
+    Rule("emergency.being_harmed", E, STRONG, (
+        "being|getting ADV? @pp:HARM_PP",
+    ), check=_held_somewhere, self_report=DISCLOSURE, lookback=True),
+    # --- emergency: a child made to do sexual things now. "men are telling her to take her
+    # clothes off", "she's being made to do stuff on webcam"
+    Rule("emergency.coerced_now", E, STRONG, (
+        "BE_PRES ADV* making|forcing OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        "SUBJ BE_PRES ADV* being|getting ADV* made|forced ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+    ), check=_act_is_abusive, self_report=DISCLOSURE),
+    # --- emergency (needs a time cue): abuse described as going on, which may be a worry
+    # rather than danger now. "he's blackmailing her", "she's being threatened"
+    Rule("emergency.abuse_ongoing_now", E, NOW, (
+        "BE_PRES ADV* CONCERN_ING ADV? OBJ",
+        "SUBJ BE_PRES ADV* being|getting ADV* threatened|blackmailed|abused|exploited|groomed",
+        "who|that BE_PRES ADV* HARM_ING ADV? OBJ",
+    ), self_report=None),
+    # --- emergency (needs a time cue): pressure happening now. "men in the chat are telling
+    # her to take her clothes off right now"
+    Rule("emergency.pressured_now", E, NOW, (
+        "BE_PRES ADV* getting|telling|pressuring|pushing|asking|daring|encouraging OBJ ADV? "
+        "to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        "SUBJ BE_PRES ADV* being|getting ADV* pressured|told|pushed|asked|dared|encouraged ADV? "
+        "to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+    ), check=_act_is_abusive, self_report=DISCLOSURE),
+    # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
+    # "trying to get her into a car", "he's outside my house"
+    Rule("emergency.imminent", E, STRONG, (
+        "BE_PRES ADV* going|gon|about ADV? to|na ADV? HARM_V OBJ",
+        "BE_PRES ADV* coming ADV? back? to? ADV? get|for|after OBJ",
+        "trying|try|tries|tried ADV? to ADV? take|grab|drag|get|snatch|force|pull|HARM_V OBJ",
+        "trying|try|tries ADV? to ADV? break|get|force ADV? in|into|through",
+        "threatening|threatens|threatened ADV? to ADV? come|turn ADV? round|over|back|up|here",
+        ("@a:AGENT BE_PRES ADV* waiting? outside|at my|our|the|her|his _? "
+         "house|home|door|school|window|flat|work|gate|gates|college"),
+    ), check=_not_self_family_kill),
+    # --- emergency: a threat to kill or seriously hurt a specific child, reported now
+    Rule("emergency.threat_to_kill", E, CURRENT, (
+        "WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ",
+        ("threatening|threatened|threatens|threaten ADV? to ADV? "
+         "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
+    ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
+        victims=(THIRD, GENERIC)),
+    # --- emergency: suicide or self-harm intent now
+    Rule("emergency.self_harm", E, STRONG, (
+        "kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging @v:myself|herself|himself",
+        "end|ending @v:my|her|his life",
+        ("SUBJ AUX* going|gon|want|wants|wanna|about|trying|threatening ADV? to|na "
+         "ADV? die|suicide"),
+        "SUBJ AUX* suicidal",
+        "@v:i|we ADV? want|wanna ADV? to? die",
+    ), victims=(FIRST, THIRD)),
+    # --- emergency: a medical emergency. "she's unconscious", "he's not breathing"
+    Rule("emergency.medical", E, STRONG, (
+        "SUBJ AUX* MEDICAL",
+        "SUBJ AUX* passed|blacked out",
+        "SUBJ AUX* !NEG ADV? breathing|conscious|responding|waking",
+    )),
+    # --- emergency: a child is missing now. "she's been missing since last night",
+    # "hasn't come home", "I don't know where she is", "can't find him"
+    Rule("emergency.missing", E, CURRENT, (
+        "SUBJ AUX* missing|disappeared|vanished|gone",
+        "SUBJ was|were ADV* missing|gone",
+        "SUBJ HAVE? ADV* went|gone|run|ran ADV? missing|away|off",
+        ("SUBJ HAVE|BE_NOW|did|does ADV* !NEG ADV* come|came|been|got|returned|arrived "
+         "ADV? back|home"),
+        "SUBJ HAVE|BE_NOW|did|does ADV* !NEG ADV* turned|showed|turn|show up",
+        "SUBJ !never ADV? came|come|returned|got ADV? home|back",
+        "!NEG_AUX? !NEG ADV? know|knows where OBJ is|'s|are|'re|was|went|has|might",
+        "!nobody|noone know|knows where OBJ",
+        "!NEG_AUX !NEG ADV? find|reach|contact|locate|trace OBJ",
+        "!NEG_AUX !NEG ADV? get hold of OBJ",
+        "reported OBJ missing",
+        "SUBJ AUX+ reported missing",
+    ), check=_missing_not_object, self_report=None),
+    # --- emergency: "... and been missing since friday": the victim is named earlier
+    Rule("emergency.missing_elided", E, CURRENT, (
+        "been|gone|went ADV? missing|gone",
+    ), check=_missing_not_object, self_report=None, lookback=True),
+    # --- emergency: a child is with dangerous adults now. "she's in a car with two men",
+    # "at a house she doesn't know", "got into a van with older lads"
+    Rule("emergency.dangerous_place", E, CURRENT, (
+        ("SUBJ BE_PRES ADV* stuck|trapped|stranded|sat|sitting|waiting|hiding|locked? "
+         "in|at|inside|with|round|into _4 PLACE|DANGER_PERSON"),
+        "SUBJ BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
+        ("SUBJ HAVE? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
+         "_3 PLACE|DANGER_PERSON"),
+        "SUBJ BE_PRES ADV* meeting|meets ADV? _3 DANGER_PERSON",
+        "SUBJ HAVE? ADV* left|went|gone|drove|driven|ran|run ADV? off? with _3 DANGER_PERSON",
+    ), check=_dangerous_company),
+    # --- emergency: the child rang in distress. "she just rang me crying", "she texted sos",
+    # "begging me to come and get her"
+    Rule("emergency.distress_call", E, CURRENT, (
+        ("SUBJ rang|called|phoned|texted|messaged|facetimed|snapchatted|text|rings|calls _? ADV? "
+         "crying|screaming|scared|terrified|begging|sobbing|panicking|hysterical|whispering|"
+         "petrified|sos|help|999"),
+        "SUBJ BE_PRES ADV* begging|screaming|crying ADV? for|me|us|to help|me|us|to",
+        "SUBJ AUX* asking|begging ADV? me|us to come|pick|collect|fetch",
+        "SUBJ sent|sends|texted|messaged|snapchatted|rang|called _3 saying|said|says|that _? _? "
+        "help|sos|999|scared|terrified|trapped|stuck|come|hurt|bleeding",
+    )),
+    # --- emergency: stated danger. "she's in danger", "my son is at immediate risk"
+    Rule("emergency.in_danger", E, CURRENT, (
+        "SUBJ AUX* in ADV? immediate|real|serious|grave|great|big? danger",
+        "SUBJ AUX* at ADV? immediate|serious ADV? risk",
+    )),
+    # --- emergency: recent serious harm. "she's been raped", "she's been hit"
+    Rule("emergency.harmed", E, CURRENT, (
+        ("SUBJ HAVE|'s ADV* been|got ADV* raped|attacked|assaulted|stabbed|beaten|drugged|spiked|"
+         "injected|strangled|shot|hurt|injured|trafficked|sold|hit|punched|kicked|battered|"
+         "choked|slapped"),
+        ("has|have|'ve|'s ADV* raped|drugged|spiked|attacked|stabbed|beaten|hurt|assaulted|"
+         "injected|strangled|battered|kidnapped|abducted OBJ"),
+    ), victims=(THIRD, GENERIC)),
+    # --- emergency: a dangerous adult in a child's room or home now. "a man is in my
+    # daughter's room"
+    Rule("emergency.intruder", E, CURRENT, (
+        ("@a:DANGER_PERSON BE_PRES ADV* in|inside|into my|her|his|our|their|the _2 "
+         "room|bedroom|bed|house|home|flat|bathroom"),
+    ), check=lambda doc, hit: _agent(doc, hit) not in {"someone", "somebody", "older"}),
+    # --- emergency (needs "now", "just", "tonight" or a second cue): a danger state or a
+    # harm verb that alone may be a worry or history. "she's scared right now", "he just hit her"
+    Rule("emergency.danger_now", E, NOW, (
+        "SUBJ AUX* in? DANGER_STATE",
+        "SUBJ AUX* !NEG ADV? safe",
+        "SUBJ BE_PRES ADV* being ADV* CONCERN_PP",
+        "HARM_FORMS OBJ",
+        "pick|picking|picked|collect|collecting ADV? OBJ up?",
+    ), check=lambda doc, hit: _not_idiom(doc, hit) if doc[hit.start].lemma_ != "be" else True,
+        self_report=None),
+    # --- emergency (needs an immediacy cue or a second missing cue): out of contact
+    Rule("emergency.no_contact", E, NOW, (
+        ("SUBJ HAVE|BE_NOW|did|does|wo|will ADV* !NEG ADV* answering|answered|answer|"
+         "replying|replied|reply|responding|responded|picking"),
+        "SUBJ AUX* !NEG ADV* home|back|answering",
+        "phone|phones BE_AUX* ADV* off|dead|switched|going",
+        "phone|it goes|going|went|keeps ADV? going? straight? to voicemail|answerphone",
+        "location|whereabouts|tracker|snapmap BE_AUX* ADV* showing|shows|says|saying|at|in",
+        "SUBJ AUX* stranded|stuck",
+    ), self_report=None),
+    # --- emergency (ongoing, adult reporting): a specific child is made to have sex, sold,
+    # passed around or threatened with images. "he makes her sleep with his mates"
+    Rule("emergency.ongoing_sexual_abuse", E, ONGOING, (
+        "forces|force|coerces|coerce OBJ",
+        "makes|make|gets|get|has|forces|force|pressures|pressure OBJ ADV? to|into? ADV? "
+        "@act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("SUBJ BE_PRES ADV* forced|made|pressured|pimped|prostituted|sold|passed|trafficked|"
+         "raped|abused|used"),
+        ("sells|sell|pimps|pimp|pimping|prostitutes|prostituting|trafficks|trafficking|passes|"
+         "pass|rapes|rape|molests|molest|abuses OBJ"),
+        ("SUBJ BE_PRES ADV* sleeping|having|doing ADV? sex|stuff|things? with _3 "
+         "DANGER_PERSON|mates|friends"),
+    ), check=_act_is_abusive, victims=(THIRD,)),
+    # --- disclosure: something abusive done to me. "he forced me", "they threaten me",
+    # "my uncle touches me", "he hits me", "they pass me round"
+    Rule("disclosure.abuse_to_me", D, DISCLOSE, (
+        "~ABUSE_V ADV? @v:FIRST_OBJ",
+        "FORCE_V ADV? @v:FIRST_OBJ",
+        ("pass|passes|passed|passing|share|shares|shared|sharing @v:me|us "
+         "around|round|about|between|with"),
+        "took|take|takes|taking|taken turns ADV? on|with @v:me|us",
+        ("AGENT ADV? gets|get|goes|go|becomes|got|went ADV? angry|mad|violent|nasty|aggressive|"
+         "moody if|when @v:i|we"),
+    ), check=_not_idiom, victims=_ME),
+    # --- disclosure: I was / am being abused. "I'm being forced", "I was raped", "I got
+    # touched"
+    Rule("disclosure.abused_passive", D, DISCLOSE, (
+        "@v:FIRST_SUBJ BE_AUX+ ADV* sexually? ABUSE_PP",
+    ), check=_by_abuser, victims=_ME),
+    # --- disclosure: made to do sexual or exploitative things. "he makes me do things",
+    # "my bf makes me sleep with his mates", "I have to do stuff for them"
+    Rule("disclosure.made_to", D, DISCLOSE, (
+        "MAKE_V|FORCE_V ADV? @v:FIRST_OBJ ADV? to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        "@v:FIRST_SUBJ ADV* have|has|got|had ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("@v:FIRST_SUBJ BE_AUX* ADV* expected|supposed|meant|told|made|paid ADV? to ADV? "
+         "@act:SEX_ACT|ACT_NEEDS_OBJ"),
+        ("take|takes|took|taking|drive|drives|drove|bring|brings|brought|send|sends|sent "
+         "@v:me|us _3 PLACE|parties|party|meets"),
+        "made|makes|make|making @v:me|us",
+    ), check=_all(_act_is_abusive, _agent_is_other, _took_me_somewhere, _made_me_alone),
+        victims=_ME),
+    # --- disclosure: my images shared or held over me. "he'll share my pictures",
+    # "he has pics of me", "my nudes got leaked"
+    Rule("disclosure.image_abuse", D, DISCLOSE, (
+        "SHARE_V _? _? @v:my|our _? IMAGE",
+        "HAVE_V|got|stole|stolen|hacked|saved|screenshotted @v:my|our _? IMAGE",
+        "SHARE_V _? IMAGE|them|it|those|these _? of @v:me|us|myself",
+        ("HAVE_V|take|takes|took|taken|taking|filmed|recorded|keeps|kept|saved _? _? IMAGE _? of "
+         "@v:me|us|myself"),
+        "@v:my|our _? IMAGE BE_AUX+ ADV* SHARE_V",
+        "IMAGE of @v:me|us|myself ADV? naked|nude|topless|undressed|in",
+        ("filmed|filming|films|recorded|recording @v:me|us ADV? "
+         "naked|having|doing|in|undressing|without"),
+        "HAVE_V|got ADV? @x:IMAGE",
+    ), check=_image_agent_other, victims=_ME),
+    # --- disclosure: asked or pushed for sex or sexual images. "this guy wants nudes",
+    # "he keeps asking me to send pics", "they all want sex"
+    Rule("disclosure.sexual_request", D, DISCLOSE, (
+        "REQUEST_V REQ_FILL? REQ_FILL? REQ_FILL? REQ_FILL? SEXUAL_IMAGE",
+        ("REQUEST_V ADV? @v:me|us ADV? to? ADV? send|take|show|do|share|film _? _? _? "
+         "IMAGE|body|pictures|clothes|off"),
+        "REQUEST_V ADV? @v:me|us ADV? to? ADV? go|get ADV? on? webcam|cam|camera|facetime|video",
+        "REQUEST_V ADV? for more|others|another|new",
+        "REQUEST_V ADV? me|us? for _? IMAGE of @v:me|my|myself|us",
+        "want|wants|wanted|wanting|asking|asks|asked|demanding|demands|pressuring|pressures|"
+        "begging|begs ADV? @v:me|us? ADV? for? sex",
+    ), check=_all(_requester_is_other, _request_context), victims=(FIRST, GENERIC)),
+    # --- disclosure: conditional threats, the child's own "if": "if I tell anyone he'll hurt
+    # my mum", "if I don't send more he'll post them", "or he'll tell everyone"
+    Rule("disclosure.conditional_threat", D, DISCLOSE, (
+        ("or|unless|otherwise else? @a:AGENT WILL ADV? to? ADV? "
+         "SHARE_V|tell|expose|HARM_V|post|send|show|ruin|leave|dump|finish|drop|kick"),
+        ("if|unless @v:i|we !NEG_AUX? !NEG? ADV? send|do|sleep|meet|have|give|go|come|pay _? _? "
+         "IMAGE|SEX_ACT|sex|nudes|stuff|things"),
+        ("if @v:i|we ADV? !NEG_AUX? !NEG? ADV? tell|told|say|speak|report|grass|snitch|talk|go|"
+         "do|send|stop|leave|refuse _3 ,? @a:AGENT WILL ADV? to? ADV? "
+         "HARM_V|SHARE_V|tell|expose|post"),
+        "unless @v:i|we ADV? send|do|sleep|meet|give|pay|have|go|come",
+        "if|unless @v:i|we !NEG_AUX !NEG ADV? _3 ,? he|she|they|him|xxname WILL",
+    ), hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: sextortion and secrecy. "he's threatening to post my pics", "he told me
+    # not to tell", "it's our secret", "nobody will believe me"
+    Rule("disclosure.threat", D, DISCLOSE, (
+        "told|tells|said|says|warned|threatened @v:me|us? !not|never to tell|say|speak|grass",
+        "our ADV? little? secret",
+        "keep|kept|keeping it|this|everything ADV? a? secret",
+        "!nobody|noone|no will|would|'ll|gon|going ADV? believe @v:me|us",
+        ("threatening|threatened|threatens|threaten ADV? to ADV? "
+         "SHARE_V|tell|expose|post|send|show|leak"),
+    ), victims=(FIRST, GENERIC)),
+    # --- disclosure: a threat to spread images or secrets already mentioned. "I sent him pics
+    # and now he says he'll share them", "he'll tell everyone what I did"
+    Rule("disclosure.exposure_threat", D, DISCLOSE, (
+        ("AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show "
+         "@x:them|it|those|these|everything|everyone|everybody"),
+        ("AGENT WILL ADV? to? ADV? tell|show|expose "
+         "@x:everyone|everybody|people|my|the|school|mum|dad|parents"),
+    ), check=lambda doc, hit: _agent_is_other(doc, hit) and _exposure_context(doc),
+        hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: a threat against me or my family. "he'll hurt my mum", "he said he'd
+    # kill me"
+    Rule("disclosure.threat_to_me", D, DISCLOSE, (
+        ("WILL|threatening|threatened|threatens|threaten ADV? to? ADV? HARM_V ADV? "
+         "my|our? _? @v:FIRST_OBJ|FAMILY"),
+        "knows|know where @v:i|we live|go|am|'m|stay",
+    ), check=_threat_victim_mine, hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: drugs, drink or money given to me by abusers. "they give me weed",
+    # "he pays me for pics", "they got me drunk"
+    Rule("disclosure.rewards", D, DISCLOSE, (
+        ("give|gives|gave|giving|buy|buys|bought|buying|supply|supplies|get|gets|got|sell|sells "
+         "ADV? @v:me|us ADV? _? and|or? _? DRUG"),
+        ("pay|pays|paid|paying|give|gives|gave|offer|offers|offered @v:me|us _? and? _? _? "
+         "for|to ADV? do? _2 IMAGE|SEX_ACT|stuff|things|it|sex"),
+        ("got|get|gets|getting|make|makes|made|making @v:me|us ADV? "
+         "drunk|high|wasted|stoned|pissed|smashed|mashed|wrecked"),
+    ), check=_all(_agent_is_other, lambda doc, hit: _agent(doc, hit) not in {"mum", "dad"}),
+        victims=_ME),
+    # --- disclosure: in debt to abusers. "I owe them money", "I have to repay him"
+    Rule("disclosure.debt", D, DISCLOSE, (
+        "@v:i|we ADV* owe|owes|owed @a:him|them|these|those|the|my|a|his|her|their",
+        "@v:i|we ADV* have|has|got ADV? to ADV? repay|pay|payback @a:him|them|it back?",
+    ), check=_debt_context, victims=_ME),
+    # --- disclosure: sex with adults. "I'm sleeping with older men for money"
+    Rule("disclosure.sex_with_adults", D, DISCLOSE, (
+        "sleeps|slept|sleeping|sex|shags|shagged|shagging with @v:me|us",
+        "do|does|did|doing stuff|things ADV? to|with @v:me|us",
+        ("@v:FIRST_SUBJ BE_AUX* ADV* !NEG_AUX? !NEG? ADV? "
+         "sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
+         "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|him|them|#"),
+    ), check=_dangerous_company, victims=_ME),
+    # --- disclosure: sexual touching. "he touches my private parts", "puts his hand down my
+    # pants", "comes into my room at night"
+    Rule("disclosure.touching", D, DISCLOSE, (
+        "~TOUCH_LEMMA _3 @v:my BODY",
+        ("trying|tries|tried|keeps|kept|keep ADV? to? kiss|kissing|touch|touching|grab|grabbing|"
+         "feel|feeling|grope|groping @v:me|us"),
+        ("come|comes|came|coming|get|gets|got|getting|climb|climbs|climbed into|in @v:my "
+         "bed|room|bedroom _? night?"),
+    ), check=_agent_is_other, victims=_ME),
+    # --- disclosure: online grooming. "a man sent me pics of his dick", "he wants to meet me"
+    Rule("disclosure.online_grooming", D, DISCLOSE, (
+        "sent|sends|sending|send|showed|shows|showing @v:me|us _3 IMAGE|porn|dick|penis|willy|cock",
+        "REQUEST_V ADV? to ADV? meet @v:me|us",
+        "REQUEST_V ADV? @v:me|us ADV? to ADV? meet",
+        "REQUEST_V ADV? @v:me|us? what @v:i|we BE_PRES wearing",
+    ), check=lambda doc, hit: (_sexual_content(doc, hit) if doc[hit.start].lower_ in
+                               {"sent", "sends", "sending", "send", "showed", "shows",
+                                "showing"} else _online_contact(doc, hit)), victims=_ME),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -959,7 +1119,11 @@ class _Context:
     rating: bool  # the message is a typed screening answer ("..., high")
     adult_survivor: bool  # an adult speaking about their own childhood
     third_party: bool  # the message names a specific child other than the speaker
+    threat_claim: bool  # "he says he will", "he's threatening": an abuser's stated threat
     first_person: bool
+    speaker_object: bool  # "me"/"us" appear: the speaker is on the receiving end
+    historic_clauses: set[int]  # clauses with "last year", "used to" ...
+    historic_sents: set[int]
 
 
 def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
@@ -990,9 +1154,15 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
         return False
     if any(t.text == "?" for t in words):
         return True
-    first = words[0].lower_
-    second = words[1].lower_ if len(words) > 1 else ""
-    return first in lex["WH"] or (first in lex["AUX_Q"] and second not in lex["NEG"])
+    # a wh-word opening any clause: "I'm writing a training session, what are signs ..."
+    for i, tok in enumerate(words):
+        if i == 0 or words[i - 1].text in _CLAUSE_PUNCT or words[i - 1].lower_ in _CLAUSE_WORDS:
+            nxt = words[i + 1].lower_ if i + 1 < len(words) else ""
+            if tok.lower_ in lex["WH"] and nxt not in {"i", "we"} | lex["P3"]:
+                return True
+            if i == 0 and tok.lower_ in lex["AUX_Q"] and nxt not in lex["NEG"]:
+                return True
+    return False
 
 
 def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
@@ -1042,6 +1212,16 @@ def _rating_answer(doc: Doc) -> bool:
     return False
 
 
+def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
+    """An adult talking about their own childhood ("I was groomed when I was 14, now I'm a
+    social worker"), not a child disclosing."""
+    if spans.get("ADULT_SURVIVOR") or (_own_age(doc) or 0) >= 18:
+        return True
+    text = " ".join(t.lower_ for t in doc)
+    return bool(re.search(r"\bwhen i was (\d+|a|younger|little|small)\b", text)) and bool(
+        re.search(r"\b(now i 'm|i 'm now|now i am|i am now|i 'm \d\d)\b", text))
+
+
 def _context(det: _Detector, doc: Doc) -> _Context:
     lex = _lexicon()
     sent_of, clause_of, sent_start = _segment(doc)
@@ -1073,8 +1253,9 @@ def _context(det: _Detector, doc: Doc) -> _Context:
             frames.append(sent_start[s])
 
     negations = _negations(doc, sent_start)
+    historic = spans.get("HISTORIC", [])
     resolved = False
-    for a, b in spans.get("RESOLVED", []):
+    for a, _b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
         if not any(i in negations and clause_of[i] == clause_of[a] for i in window):
             resolved = True
@@ -1098,10 +1279,14 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         habitual={sent_of[a] for a, b in spans.get("HABITUAL", [])},
         resolved=resolved,
         rating=_rating_answer(doc),
-        adult_survivor=bool(spans.get("ADULT_SURVIVOR")) or (_own_age(doc) or 0) >= 18,
+        adult_survivor=_adult_survivor(doc, spans),
         third_party=bool(words & lex["RELATION"]) or any(
             t.lower_ in lex["PERSON"] and _victim_class(doc, t.i) == THIRD for t in doc),
-        first_person=bool(words & (lex["FIRST_SUBJ"] | lex["FIRST_OBJ"])),
+        first_person=bool(words & (lex["FIRST_SUBJ"] | lex["FIRST_OBJ"] | lex["FIRST_POSS"])),
+        speaker_object=bool(words & lex["FIRST_OBJ"]),
+        threat_claim=bool(spans.get("THREAT_CLAIM")),
+        historic_clauses={clause_of[a] for a, _ in historic},
+        historic_sents={sent_of[a] for a, _ in historic},
     )
 
 
@@ -1117,8 +1302,8 @@ def _determiner(doc: Doc, i: int) -> str:
         word = tok.lower_
         if word in lex["SPECIFIC_DET"] or word in lex["GENERIC_DET"] or word == "xxname":
             return word
-        if tok.is_punct or word in lex["BE"] or word in _CLAUSE_WORDS:
-            break
+        if not (tok.like_num or word in _NOUN_MODIFIERS):
+            break  # "abusers show children": a verb, so "children" has no determiner
     return ""
 
 
@@ -1128,7 +1313,7 @@ def _victim_class(doc: Doc, i: int) -> str:
     if word in lex["FIRST_SUBJ"] | lex["FIRST_OBJ"] | {"my", "our"}:
         return FIRST
     if word in {"they", "them", "themselves"}:
-        sentence_words = {t.lower_ for t in doc[max(0, i - 12): i + 6]}
+        sentence_words = {t.lower_ for t in _sentence_of(doc, i)}
         plural_people = {"children", "kids", "people", "victims", "teenagers", "teens", "pupils",
                          "students", "girls", "boys", "youngsters"} | lex["GENERIC_AGENT"]
         return PLURAL if sentence_words & plural_people else THIRD
@@ -1195,10 +1380,10 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     assert start is not None
     if hit.rule.hypo_ok:
         return False
-    if _generic_in(ctx.doc, start, hit.end):
+    if _generic_in(ctx.doc, start, hit.end) or not ctx.threat_claim:
         return True
-    definite = {"he", "she", "they", "him", "them", "i", "we", "my", "his", "this", "that",
-                "xxname"}
+    # "what if he shares my pics, he says he will tomorrow": a real abuser's stated threat
+    definite = {"he", "she", "they", "him", "them", "my", "his", "this", "that", "xxname"}
     return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
 
 
@@ -1222,9 +1407,14 @@ def _near(ctx: _Context, marks: set[int], hit: Hit, width: int) -> bool:
 
 def _victim_ok(ctx: _Context, hit: Hit) -> tuple[bool, str]:
     """Is the victim one this rule accepts, and which class is it?"""
+    if "v" not in hit.slots and hit.rule.lookback:
+        index = _nearest_person(ctx, hit.start)
+        if index is None:
+            return False, ""
+        hit.slots["v"] = index
     if "v" not in hit.slots:
-        if hit.rule.kind == DISCLOSURE:
-            return (not ctx.third_party or ctx.first_person), FIRST
+        if hit.rule.kind == DISCLOSURE:  # the speaker is the child unless a child is named
+            return _speaker_is_victim(ctx, hit), FIRST
         return True, THIRD
     index = hit.slots["v"]
     victim = _victim_class(ctx.doc, index)
@@ -1236,18 +1426,39 @@ def _victim_ok(ctx: _Context, hit: Hit) -> tuple[bool, str]:
     return victim in hit.rule.victims, victim
 
 
+def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:
+    """For a disclosure rule with no victim slot ("this guy wants nudes"): the speaker must talk
+    in the first person, and not about another child ("a student said she is pressured")."""
+    if not ctx.first_person:
+        return False
+    lex = _lexicon()
+    sent = ctx.sent_of[hit.start]
+    before = [t for t in ctx.doc[: hit.end] if ctx.sent_of[t.i] == sent]
+    others = lex["RELATION"] | {"she", "her", "child", "pupil", "student", "girl", "boy", "kid",
+                                "client", "young", "niece", "nephew"}
+    if any(t.lower_ in others for t in before):
+        sentence = {t.lower_ for t in ctx.doc if ctx.sent_of[t.i] == sent}
+        return bool(sentence & (lex["FIRST_OBJ"] | {"my", "i"}) - {"my"}) and not any(
+            t.lower_ in lex["RELATION"] for t in before)
+    return not ctx.third_party or ctx.speaker_object
+
+
+def _nearest_person(ctx: _Context, start: int) -> int | None:
+    """The nearest victim word to the left of `start` in the same sentence."""
+    victims = _lexicon()["VICTIM"]
+    for i in range(start - 1, -1, -1):
+        if ctx.sent_of[i] != ctx.sent_of[start]:
+            return None
+        if ctx.doc[i].lower_ in victims:
+            return i
+    return None
+
+
 def _agent_generic(ctx: _Context, hit: Hit) -> bool:
     """"Abusers have weapons", "perpetrators force children": a general statement."""
     agent = _agent(ctx.doc, hit)
-    return agent in _lexicon()["GENERIC_AGENT"] - {"someone", "somebody"} or (agent in {
-        "children", "kids", "victims", "they"} and _victim_class_word(ctx, hit) == PLURAL)
-
-
-def _victim_class_word(ctx: _Context, hit: Hit) -> str:
-    for i in range(max(0, hit.start - 3), hit.start):
-        if ctx.doc[i].lower_ in {"they", "them"}:
-            return _victim_class(ctx.doc, i)
-    return THIRD
+    return agent in _lexicon()["GENERIC_AGENT"] - {"someone", "somebody"} or agent in {
+        "children", "kids", "victims"}
 
 
 def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool:
@@ -1257,20 +1468,57 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
     immediate = sent in ctx.any_now or ctx.message_now
     if _inverted_question(ctx, hit) or _agent_generic(ctx, hit):
         return False
-    if victim == GENERIC and not explicit and hit.rule.tier != STRONG:
+    if victim == GENERIC and not explicit and hit.rule.tier != STRONG and not (
+            hit.rule.tier == CURRENT and sent in ctx.any_now):
         return False
     if victim == GENERIC and sent in ctx.questions:
         return False
     if not explicit:
         if ctx.resolved or sent in ctx.habitual or _near(ctx, ctx.modals, hit, 3):
             return False
-        if ctx.rating and hit.rule.tier != STRONG:
+        if _historic(ctx, hit):
+            return False
+        # a typed screening answer describes a pattern ("in cars with older men, high")
+        # unless it says when ("missing since friday, high")
+        if ctx.rating and hit.rule.tier != STRONG and sent not in ctx.any_now:
             return False
     if hit.rule.tier in (ONGOING, NOW) and _near(ctx, ctx.worries, hit, 6) and not explicit:
         return False
     if hit.rule.tier == NOW:
+        sentence_start = ctx.sent_start[sent]
+        if any(sentence_start <= m < hit.start for m in ctx.modals):
+            return False  # "perpetrators may ... pick them up"
         return immediate or support >= 2
     return True
+
+
+def _historic(ctx: _Context, hit: Hit) -> bool:
+    """"Last year she was held at a flat": a past time in the same clause, or elsewhere in the
+    sentence when nothing in it says now ("she was groomed last year, now she's missing")."""
+    if ctx.clause_of[hit.start] in ctx.historic_clauses:
+        return True
+    sent = ctx.sent_of[hit.start]
+    return sent in ctx.historic_sents and sent not in ctx.any_now
+
+
+# Harm to the speaker that is physical danger now; other abuse of the speaker ("they're
+# forcing me to ...") is the child's disclosure unless they say it is happening right now.
+_PHYSICAL_NOW = {"following", "chasing", "holding", "keeping", "hiding", "locking", "trapping",
+                 "stabbing", "strangling", "choking", "kidnapping", "abducting", "dragging",
+                 "grabbing", "attacking", "beating", "hitting", "kicking", "punching",
+                 "hurting", "burning", "injecting", "held", "kept", "locked", "trapped",
+                 "attacked", "beaten", "hurt", "followed", "chased", "stabbed", "dragged",
+                 "pulled", "pushed", "bundled", "kidnapped", "abducted", "tied", "hit"}
+
+
+def _self_report(ctx: _Context, hit: Hit) -> str | None:
+    """What an emergency rule reports when the speaker is the victim."""
+    if hit.rule.self_report == EMERGENCY or ctx.sent_of[hit.start] in ctx.explicit_now:
+        return EMERGENCY
+    if hit.rule.self_report == DISCLOSURE and any(
+            t.lower_ in _PHYSICAL_NOW for t in ctx.doc[hit.start: hit.end]):
+        return EMERGENCY
+    return hit.rule.self_report
 
 
 def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
@@ -1280,9 +1528,8 @@ def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
         return None
     if hit.rule.kind == DISCLOSURE:
         return None if ctx.adult_survivor else DISCLOSURE
-    if victim == FIRST and hit.rule.self_report != EMERGENCY and \
-            ctx.sent_of[hit.start] not in ctx.explicit_now:
-        return hit.rule.self_report
+    if victim == FIRST and _self_report(ctx, hit) != EMERGENCY:
+        return _self_report(ctx, hit)
     return EMERGENCY if _emergency_fires(ctx, hit, victim, support) else None
 
 
@@ -1291,15 +1538,27 @@ def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
+# The speaker giving their age: "I'm 14", "im only 13", "I am a 15 year old", "me 14"
+_OWN_AGE_PATTERNS = (
+    "i 'm|am|m ADV? a? #",
+    "i|me ADV? just? turned|aged|age #",
+    "me #",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _age_matcher() -> Matcher:
+    matcher = Matcher(get_nlp().vocab)
+    lex = _lexicon()
+    matcher.add("OWN_AGE", [_compile(spec, lex).pattern for spec in _OWN_AGE_PATTERNS])
+    return matcher
+
+
 def _own_age(doc: Doc) -> int | None:
-    """The speaker's age when they give it ("I'm 14", "im only 13", "I am a 15 year old")."""
-    for tok in doc:
-        if not tok.like_num or not tok.text.isdigit():
-            continue
-        before = [t.lower_ for t in doc[max(0, tok.i - 4): tok.i]]
-        if ("i" in before and any(w in {"'m", "am", "m"} for w in before)) or (before[-1:] in (
-                ["age"], ["aged"]) and "i" in before):
-            return int(tok.text)
+    """The speaker's age when they give it."""
+    for _, _, end in _age_matcher()(doc):
+        if doc[end - 1].text.isdigit():
+            return int(doc[end - 1].text)
     return None
 
 
@@ -1339,6 +1598,53 @@ def _hits(det: _Detector, doc: Doc) -> Iterable[Hit]:
             yield hit
 
 
+def _cooccurrence(ctx: _Context) -> bool:
+    """Fallback for free word order: one sentence names a child, dangerous adults, a place and
+    distress, drugs or a weapon ("a kid upstairs in the flat screaming and older men keep going
+    in"), and nothing in it is a question, a hypothetical, a negation, a habit or the past."""
+    lex = _lexicon()
+    people = lex["DANGER_PERSON"] - {"someone", "somebody", "older", "adult", "adults"}
+    harm = lex["DISTRESS"] | lex["DRUG"] | lex["WEAPON"]
+    for sent, start in ctx.sent_start.items():
+        tokens = [t for t in ctx.doc[start:] if ctx.sent_of[t.i] == sent]
+        words = {t.lower_ for t in tokens}
+        if not (words & people and words & lex["PLACE"] and words & harm):
+            continue
+        if words & (lex["HABIT_VERB"] | lex["WORRY"] | {"may", "might", "could", "would"}) or \
+                sent in ctx.questions:
+            continue
+        if sent in ctx.habitual or sent in ctx.historic_sents or ctx.resolved or ctx.rating:
+            continue
+        if any(i in ctx.negations for i in range(tokens[0].i, tokens[-1].i + 1)):
+            continue
+        if any(ctx.sent_of[m] == sent for m in ctx.hypo_marks + ctx.frame_marks):
+            continue
+        if words & lex["GENERIC_AGENT"]:
+            continue  # "perpetrators show the child weapons in the car": the guidance
+        for tok in tokens:
+            if tok.lower_ not in lex["VICTIM"]:
+                continue
+            victim = _victim_class(ctx.doc, tok.i)
+            indefinite = _determiner(ctx.doc, tok.i) in {"a", "an"}  # "a kid", not "the child"
+            if victim == THIRD or (victim == GENERIC and indefinite):
+                return True
+    return False
+
+
+def _support(ctx: _Context, hits: list[Hit]) -> int:
+    """How many separate danger cues about another child the message has: two weak ones
+    ("not picking up" + "her location shows a flat") make an emergency together."""
+    spans: list[tuple[int, int]] = []
+    for hit in hits:
+        if hit.rule.kind != EMERGENCY or _negated(ctx, hit) or _hypothetical(ctx, hit):
+            continue
+        if _victim_ok(ctx, hit) not in ((True, THIRD), (True, GENERIC)):
+            continue
+        if not any(a < hit.end and hit.start < b for a, b in spans):
+            spans.append((hit.start, hit.end))
+    return len(spans)
+
+
 def check(text: str) -> SafetyResult:
     """Classify one user message: emergency, disclosure or nothing."""
     if not text or not text.strip():
@@ -1349,9 +1655,7 @@ def check(text: str) -> SafetyResult:
     hits = list(_hits(det, doc))
     # Two different danger rules in one message support each other ("not answering" +
     # "phone off"), so a NOW-tier cue fires without an explicit "now".
-    support = len({h.rule.name for h in hits if h.rule.kind == EMERGENCY
-                   and _victim_ok(ctx, h)[0] and not _negated(ctx, h)
-                   and not _hypothetical(ctx, h)})
+    support = _support(ctx, hits)
     disclosure = ""
     for hit in sorted(hits, key=lambda h: h.start):
         kind = _fires(ctx, hit, support)
@@ -1359,6 +1663,8 @@ def check(text: str) -> SafetyResult:
             return SafetyResult(EMERGENCY, hit.rule.name)
         if kind == DISCLOSURE and not disclosure:
             disclosure = hit.rule.name
+    if _cooccurrence(ctx):
+        return SafetyResult(EMERGENCY, "emergency.danger_cooccurrence")
     if not disclosure and _age_gap(doc):
         disclosure = "disclosure.age_gap"
     return SafetyResult(DISCLOSURE, disclosure) if disclosure else SAFE

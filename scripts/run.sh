@@ -29,8 +29,16 @@ if [ "${1:-}" = "--shell" ]; then
   exit 0
 fi
 
+# Rasa's HTTP API (trackers, model) needs this token; it is made on first run, kept out of
+# git under var/secrets/, and can be given instead in the environment.
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  mkdir -p var/secrets && chmod 700 var/secrets
+  [ -s var/secrets/rasa_auth_token ] || (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/secrets/rasa_auth_token)
+  RASA_AUTH_TOKEN="$(cat var/secrets/rasa_auth_token)"
+fi
+
 .venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
-  --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" &
+  --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
 pids+=($!)
 
 for _ in $(seq 1 300); do
@@ -50,7 +58,8 @@ cat <<MSG
   Talk to it over REST:
     curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what are the signs of CSE?"}'
-  Press Ctrl-C to stop.
+  Conversations are stored, redacted, in ${CSE_DATABASE_URL:-var/cse.db}; the API token is in
+  var/secrets/rasa_auth_token. Press Ctrl-C to stop.
 
 MSG
 wait -n "${pids[@]}"

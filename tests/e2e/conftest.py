@@ -70,12 +70,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     rasa_port, actions_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n",
+        (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}"),
         encoding="utf-8",
     )
+    db = work / "cse.db"
+    token = uuid.uuid4().hex
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-           "SANIC_HOST": "127.0.0.1"}
+           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{db}"}
     bin_dir = Path(sys.executable).parent
     logs = {name: open(work / f"{name}.log", "w") for name in ("actions", "rasa")}
     actions = subprocess.Popen(
@@ -84,13 +85,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     )
     rasa = subprocess.Popen(
         [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-         "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1"],
+         "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1",
+         "--enable-api", "--auth-token", token],
         cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{actions_port}/health", actions)
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "work": work, "db": work / "tracker.db", "logs": logs}
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "work": work, "db": db, "token": token,
+               "logs": {name: work / f"{name}.log" for name in logs}}
     finally:
         for proc in (rasa, actions):
             proc.terminate()

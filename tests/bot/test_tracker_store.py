@@ -1,0 +1,139 @@
+"""The redacting SQL tracker store, on SQLite and on the real PostgreSQL server (issue 5)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import RedactingSQLTrackerStore
+from cse_core import storage
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+SECRET = "My daughter Chloe Smith lives at 12 Elm Road, DL2 2AB, ring 07700 900123"
+
+
+def conversation(sender: str, text: str = SECRET, then: str | None = None) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, [])
+    tracker.update(UserUttered(text, {"name": "ask_what_to_do", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_answer"))
+    tracker.update(BotUttered("Contact the Children's Access Point"))
+    tracker.update(ActionExecuted("action_listen"))
+    if then:
+        tracker.update(ActionExecuted(then))
+    return tracker
+
+
+def stored_rows(engine: sa.engine.Engine, sender: str) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender})]
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'cse.db'}"
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    name = f"cse_test_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        conn.execute(sa.text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, sqlite_url) -> str:
+    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def test_only_redacted_text_is_stored(url):
+    store = RedactingSQLTrackerStore(Domain.empty(), url=url)
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(conversation(sender)))
+    rows = "\n".join(stored_rows(store.engine, sender))
+    for identifier in ("Chloe", "Smith", "Elm Road", "DL2 2AB", "07700"):
+        assert identifier not in rows
+    assert "[NAME]" in rows and "[PHONE]" in rows
+    restored = asyncio.run(store.retrieve(sender))
+    assert restored is not None and "[PHONE]" in restored.latest_message.text
+
+
+def test_a_forget_turn_deletes_the_whole_conversation(url):
+    store = RedactingSQLTrackerStore(Domain.empty(), url=url)
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(conversation(sender)))
+    assert stored_rows(store.engine, sender)
+    tracker = conversation(sender, then="action_forget")
+    asyncio.run(store.save(tracker))
+    assert stored_rows(store.engine, sender) == []
+
+
+def test_unreachable_database_fails_start_up_within_seconds():
+    started = time.monotonic()
+    with pytest.raises(storage.StorageUnavailable, match="cannot reach the database at postgresql://"):
+        RedactingSQLTrackerStore(Domain.empty(), url="postgresql://postgres:secret@127.0.0.1:1/cse")
+    assert time.monotonic() - started < 10
+
+
+def test_password_is_not_in_the_error():
+    with pytest.raises(storage.StorageUnavailable) as err:
+        RedactingSQLTrackerStore(Domain.empty(), url="postgresql://postgres:hunter2@127.0.0.1:1/cse")
+    assert "hunter2" not in str(err.value)
+
+
+def test_database_failing_while_running_is_reported_not_hidden(postgres_url):
+    store = RedactingSQLTrackerStore(Domain.empty(), url=postgres_url)
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(conversation(sender)))
+    assert store.health.ok
+    name = postgres_url.rsplit("/", 1)[1]
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # a real outage: no new connections, existing ones killed
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        conn.execute(sa.text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+    try:
+        store.engine.dispose()
+        tracker = conversation(sender, text="second message")
+        asyncio.run(store.save(tracker))  # must not raise into Rasa's FailSafeTrackerStore
+        assert not store.health.ok
+        assert store.health.as_dict()["database"] == "failing"
+        assert store.take_failure(sender) is True
+        assert store.take_failure(sender) is False
+        assert asyncio.run(store.retrieve(sender)) is None
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+    store.engine.dispose()
+    asyncio.run(store.save(conversation(uuid.uuid4().hex)))
+    assert store.health.ok
+
+
+def test_purge_deletes_only_what_is_older_than_the_retention_period(sqlite_url):
+    store = RedactingSQLTrackerStore(Domain.empty(), url=sqlite_url)
+    old, new = uuid.uuid4().hex, uuid.uuid4().hex
+    asyncio.run(store.save(conversation(old)))
+    asyncio.run(store.save(conversation(new)))
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE events SET timestamp = :t WHERE sender_id = :s"),
+                     {"t": time.time() - 31 * 86400, "s": old})
+    deleted = storage.purge(store.engine, days=30)
+    assert deleted == 4
+    assert stored_rows(store.engine, old) == []
+    assert len(stored_rows(store.engine, new)) == 4
+    assert json.loads(stored_rows(store.engine, new)[0])["event"]
