@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps
+.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,11 @@ purge: $(VENV)/.installed
 report: $(VENV)/.installed
 	$(PY) -m cse_core.report
 
+# The Telegram channel: a bridge to Rasa's REST webhook (start `make run` first).
+# TELEGRAM_BOT_TOKEN comes from the environment; TELEGRAM_ARGS="--webhook URL ..." for webhooks.
+telegram: $(VENV)/.installed
+	$(PY) -m bot.telegram_bridge $(TELEGRAM_ARGS)
+
 validate: $(VENV)/.installed
 	$(PY) -m cse_core.check_knowledge
 	$(RASA) data validate --fail-on-warnings --quiet
@@ -61,7 +66,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check cse_core actions bot scripts tests
 
 test-unit: $(SPACY_MODEL)
-	$(PY) -m pytest -q tests/core tests/actions
+	$(PY) -m pytest -q tests/core tests/actions tests/bot
 
 test-dialogue: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --quiet
@@ -70,10 +75,17 @@ test-nlu: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu --quiet
 	$(PY) scripts/nlu_gate.py results/nlu/intent_report.json --min-f1 0.90
 
-test-e2e: $(MODEL)
+test-e2e: $(MODEL) $(MAPS)
 	$(PY) -m pytest -q tests/e2e
 
-test: lint validate test-unit test-dialogue test-nlu test-e2e
+test-channels: $(MODEL)
+	$(PY) -m pytest -q tests/channels
+
+# Real headless Chromium (Debian's chromium + chromium-driver; .ci/run installs them).
+test-web: $(MODEL)
+	$(PY) -m pytest -q tests/web
+
+test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web
 
 clean:
 	rm -rf models results var/spacy

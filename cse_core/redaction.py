@@ -8,17 +8,22 @@ addresses are not identifiers and stay.
 
 Method, in this order (an earlier detector's span wins; later ones skip text already taken):
 
-1. regexes for the shapes: e-mail, date, phone, postcode, school, street address;
+1. regexes for the shapes: e-mail, social media handle, date, phone, postcode, school, street;
 2. names over the shared spaCy pipeline (:func:`cse_core.nlp.get_nlp`): ``Matcher`` cues
-   ("her name is", "my daughter", "Mrs", "is 14", "said") pick the name token next to them,
-   and runs of capitalised words ("Chloe Smith") are names when they are not ordinary words.
+   ("her name is", "my daughter", "Mrs", "is 14", "said", "with") pick the name next to them;
+   runs of capitalised words ("Chloe Smith") are names unless they are ordinary words; a
+   lower-case known name and a second unknown word ("chloe smith") are a name too.
    A ``PhraseMatcher`` over :data:`GUIDANCE_TERMS` and :data:`PLACE_PHRASES` protects those
-   words from every name and address rule.
+   words from every name and street rule.
+
+The rules read a normalised copy (straight quotes, single spaces, a message in capitals read as
+lower case); spans are mapped back, so the rest of the message is kept exactly as typed.
 
 "Ordinary word" comes from spaCy's English word-frequency table (``spacy-lookups-data``,
 already installed for the lemmatizer): a word is ordinary when its lower-case form is at least
-as frequent as its capitalised one ("health", "help"), a proper noun when the capitalised form
-is the more frequent ("Chloe", "Smith"). The table is read once per process (about a second).
+as frequent as its capitalised one ("health", "help"), a known name when the capitalised form
+is much the more frequent ("Chloe", "Smith"). The table is read once per process (1-2 s, see
+:func:`warm_up`); after that a message takes well under a millisecond.
 
 Pure Python: nothing here imports Rasa.
 """
@@ -40,7 +45,6 @@ from cse_core.nlp import get_nlp
 
 NAME, DATE, POSTCODE, ADDRESS, PHONE, EMAIL, SCHOOL = (
     "[NAME]", "[DATE]", "[POSTCODE]", "[ADDRESS]", "[PHONE]", "[EMAIL]", "[SCHOOL]")
-
 
 
 def _words(text: str) -> frozenset[str]:
@@ -101,7 +105,10 @@ NEVER_NAMES = PLACES | _words(
     "asda tesco aldi lidl morrisons sainsburys mcdonalds kfc greggs primark uber amazon netflix "
     "nhs ceop nca barnardo barnardos childline nspcc pace erase fearless nwg samaritans meg mesa dsp dscb "
     "cap eha cse cce ofsted camhs gp dfe police christmas easter xmas halloween eid ramadan diwali "
-    "english british polish muslim christian"
+    "english british polish muslim christian jewish sikh hindu catholic islamic arab asian african american "
+    "european eastern western northern southern albanian romanian kurdish pakistani indian chinese irish "
+    "scottish welsh lithuanian latvian czech slovak turkish syrian iranian iraqi afghan eritrean somali "
+    "jesus christ premier travelodge nandos"
 )
 WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 MONTHS = _words(
@@ -109,8 +116,10 @@ MONTHS = _words(
 TITLES = _words("mr mrs ms miss dr mx mr. mrs. ms. dr. mister sir madam st saint")
 # Greetings and sentence openers typed with a capital: never the first word of a name.
 DISCOURSE = _words(
-    "hello hi hiya hey dear please thanks thank cheers sorry yes yeah yep no nope ok okay god omg lol "
+    "hello hi hiya hey dear please thanks thank cheers sorry yes yeah yep yup no nope nah ok okay god omg lol "
+    "oh ah ahh aww ugh um umm uh hmm hmmm wow whoa woah oops yay haha hahaha heh ps edit congrats congratulations "
     "also anyway basically apparently honestly hopefully unfortunately sadly luckily recently urgent update "
+    "firstly secondly lastly furthermore alternatively likewise fortunately thankfully incidentally "
     "yesterday today tonight tomorrow morning afternoon evening night"
 )
 # Text-speak that the frequency table mistakes for proper nouns ("Dont", "Im").
@@ -122,7 +131,7 @@ TEXT_SPEAK = _words(
 # Given names and surnames that are also ordinary words: still names after a cue or in a pair.
 GIVEN_WORDS = _words(
     "grace mark hope faith summer poppy bill joy sue pat demi hunter chase guy max jack amber ruby rose jade "
-    "holly lily daisy ivy dawn skye robin frank ray nick rob bob dean mason autumn crystal violet jasmine"
+    "holly lily daisy ivy dawn skye robin frank ray nick rob bob dean mason autumn crystal violet jasmine mia"
 )
 SURNAME_WORDS = GIVEN_WORDS | _words(
     "smith brown white green wood woods hall hill king baker walker turner wright ward bell lee young black "
@@ -130,6 +139,7 @@ SURNAME_WORDS = GIVEN_WORDS | _words(
     "dale lord potter mills marsh mason bird ford hart long little page rice steel swan wolf bond bush day"
 )
 _BLOCKED = frozenset(STOP_WORDS) | NEVER_NAMES | WEEKDAYS | MONTHS | TITLES | DISCOURSE | TEXT_SPEAK
+_OPENERS = frozenset(STOP_WORDS) | DISCOURSE | WEEKDAYS  # words before a school's name, not part of it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,7 +150,7 @@ _BLOCKED = frozenset(STOP_WORDS) | NEVER_NAMES | WEEKDAYS | MONTHS | TITLES | DI
 @dataclass(frozen=True)
 class Lexicon:
     ordinary: frozenset[str]  # lower-case form at least as frequent as the capitalised one
-    proper: frozenset[str]  # capitalised form more frequent: Chloe, Smith, Jayden
+    proper: frozenset[str]  # capitalised form far more frequent (x e): Chloe, Smith, Jayden
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,7 +169,11 @@ def _lexicon() -> Lexicon:
         (title if word[0].isupper() else lower).setdefault(word, float(match.group(2)))
     ordinary, proper = set(), set()
     for word, prob in lower.items():
-        (ordinary if prob >= title.get(word[0].upper() + word[1:], -99.0) else proper).add(word)
+        title_prob = title.get(word[0].upper() + word[1:], -99.0)
+        if prob >= title_prob:
+            ordinary.add(word)
+        elif title_prob - prob >= 1.0:  # words in between ("angel", "wow") are neither
+            proper.add(word)
     return Lexicon(frozenset(ordinary), frozenset(proper))
 
 
@@ -227,14 +241,13 @@ _SCHOOL_KIND = (r"(?:(?:C\s+of\s+E|CE|RC|Catholic|Church\s+of\s+England|Methodis
                 r"(?:Primary\s+School|Primary\s+Academy|Primary|Junior\s+School|Infant\s+School|Nursery\s+School|"
                 r"Secondary\s+School|High\s+School|Grammar\s+School|Sixth\s+Form\s+College|Sixth\s+Form|"
                 r"Free\s+School|School|Academy|College)\b")
-# "St Aidan's Academy", "Hurworth School", "Mount Pleasant Primary School"
-_SCHOOL = re.compile(rf"(?:(?:St\.?|Saint)\s+)?(?:(?:{_CAPW})\s+){{0,3}}(?:{_CAPW})\s+{_SCHOOL_KIND}")
-# "goes to hurworth school", "at st aidans academy", "goes to St Aidan's"
-_SCHOOL_AFTER = re.compile(
-    rf"\b(?:go|goes|going|went|gone|attends?|attending|at|from|in)\s+(?:to\s+)?(?P<school>"
-    rf"(?:(?:st\.?|saint)\s+{_W}|(?:st\.?\s+|saint\s+)?(?:{_W}\s+){{0,2}}{_W}\s+{_SCHOOL_KIND.lower()}))", re.I)
-# Local schools whose names have no "School" or "Academy".
+# Up to four words, then the kind: "St Aidan's Academy", "Mount Pleasant Primary School", "hurworth school".
+_SCHOOL = re.compile(rf"\b(?:{_W}\.?\s+){{1,4}}{_SCHOOL_KIND}", re.I)
+# "goes to St Aidan's": a saint's name after going to a place
+_SAINT_SCHOOL = re.compile(
+    rf"\b(?:go|goes|going|went|gone|attends?|attending)\s+(?:to\s+)?(?P<school>(?:st\.?|saint)\s+{_W})", re.I)
 _SCHOOL_KIND_RE = re.compile(r"\b" + _SCHOOL_KIND, re.I)
+# Local schools whose names have no "School" or "Academy".
 _KNOWN_SCHOOLS = re.compile(r"\b(?:polam\s+hall(?:\s+school)?|education\s+village|beaumont\s+hill|rise\s+carr)\b",
                             re.I)
 # Words that only describe a school ("secondary school", "the new academy"), never name one.
@@ -266,8 +279,9 @@ PERSON_VERBS = [
     "gave", "gives", "took", "takes", "bought", "buys", "picks", "picked", "drives", "drove", "brought", "brings",
     "showed", "shows", "posted", "posts", "shared", "shares", "threatened", "threatens", "hit", "hits", "hurt",
     "touched", "grabbed", "offered", "offers", "invited", "forced", "forces", "from", "who",
-    "has", "had", "is", "was", "'s",
 ]
+# "is", "has": a person only with what follows (PERSON_STATES), "Leeds is big" is no name.
+AUXILIARIES = ["is", "was", "has", "had", "'s"]
 # Before a name: "with Jayden", "worried about Chloe", "told Amy".
 OBJECT_CUES = ["with", "about", "told", "tell", "asked", "ask", "saw", "seen", "met", "meet", "meeting", "texted",
                "text", "texting", "messaged", "messaging", "dating", "seeing", "sees", "follows", "followed"]
@@ -291,7 +305,7 @@ _CUES: dict[str, list[list[dict]]] = {
     # "called X", "named X", "known as X", "goes by X"
     "called": [
         [{"LOWER": {"IN": ["called", "named", "nicknamed", "calls"]}},
-         {"LOWER": {"IN": ["himself", "herself", "themselves", "itself"]}, "OP": "?"}],
+         {"LOWER": {"IN": ["himself", "herself", "themselves", "him", "her", "them"]}, "OP": "?"}],
         [{"LOWER": "known"}, {"LOWER": "as"}], [{"LOWER": "goes"}, {"LOWER": "by"}],
     ],
     # "my daughter X", "her boyfriend X", "pupil X", "young person X"
@@ -333,8 +347,8 @@ _CUES: dict[str, list[list[dict]]] = {
     ],
     # "X said", "X keeps going missing", "X is being", "X's mum": the name comes before
     "verb_after": [
-        [{"LOWER": {"IN": [v for v in PERSON_VERBS if v not in ("is", "was", "has", "had", "'s")]}}],
-        [{"LOWER": {"IN": ["is", "was", "has", "had", "'s"]}}, {"LOWER": {"IN": PERSON_STATES}}],
+        [{"LOWER": {"IN": PERSON_VERBS}}],
+        [{"LOWER": {"IN": AUXILIARIES}}, {"LOWER": {"IN": PERSON_STATES}}],
         [{"ORTH": "'s"}, {"LOWER": {"IN": PERSON_NOUNS}}],
     ],
 }
@@ -417,9 +431,13 @@ class _Names:
     def namelike(self, tok: Token) -> bool:
         return not self.blocked(tok) and not self.ordinary(tok)
 
+    def known_name(self, tok: Token) -> bool:
+        """A name in any case: "Chloe" and "chloe", "Grace"; not "angel" nor an unknown word."""
+        return tok.lower_ in self.lex.proper or tok.lower_ in GIVEN_WORDS
+
     def at_start(self, tok: Token) -> bool:
         prev = tok.nbor(-1) if tok.i > 0 else None
-        return prev is None or prev.is_space or prev.text in _SENTENCE_END or "\n" in prev.whitespace_
+        return prev is None or prev.is_space or prev.text in _SENTENCE_END
 
     # -- span growing ----------------------------------------------------------------------------
 
@@ -460,7 +478,9 @@ class _Names:
             if i == 0 or not self.doc[i - 1].whitespace_:
                 break
             prev = self.doc[i - 1]
-            if not (_is_cap(prev.text) and self.namelike(prev) and _is_cap(first.text)):
+            capitals = _is_cap(prev.text) and _is_cap(first.text)
+            lower_case = prev.is_lower and first.is_lower and prev.lower_ in self.lex.proper  # "chloe smith"
+            if not (self.namelike(prev) and (capitals or lower_case)):
                 break
             first = prev
         return first
@@ -475,16 +495,17 @@ class _Names:
         if self.blocked(tok):
             return False
         cap = _is_cap(tok.text)
-        known_name = tok.lower_ in self.lex.proper  # "sarah": a lower-case word rarer than "Sarah"
+        proper = tok.lower_ in self.lex.proper  # "sarah": a lower-case word much rarer than "Sarah"
         if cue in ("name_is", "called"):  # strong cues: a capitalised ordinary word too ("Hope", "Big Mo")
             return cap or not self.ordinary(tok)
         if cue == "title":  # "Mrs Green", "mr smith"; after "miss" ("miss school") a known name only
-            return cap or (known_name if title_word.rstrip(".") == "miss" else not self.ordinary(tok))
+            surname = not self.ordinary(tok) or tok.lower_ in SURNAME_WORDS
+            return cap or (proper if title_word.rstrip(".") == "miss" else surname)
         if cue in ("intro", "greeting"):  # "I'm Sarah", "im sarah" but not "I'm worried"
-            return not self.ordinary(tok) and (cap or known_name)
-        if cue == "object":  # "with Jayden" but not "with Whatever" nor "with jayden" (too loose)
-            return cap and not self.ordinary(tok) and self.known_name(tok)
-        return not self.ordinary(tok)
+            return not self.ordinary(tok) and (cap or proper)
+        if cue == "object":  # "with Jayden", "with kayden": a known name only, not "with Whatever"
+            return self.known_name(tok) and (cap or proper)
+        return not self.ordinary(tok)  # relation, age: "my daughter chloe", "14 year old Chloe"
 
     def accept_before(self, cue: str, tok: Token) -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
@@ -503,6 +524,7 @@ class _Names:
         return bool(nums) and (not nums[-1].text.isdigit() or 0 < int(nums[-1].text) <= 25)
 
     def cues(self) -> None:
+        """Names next to a cue: after it ("her name is X") or before it ("X is 14", "X said")."""
         matches = _models().matcher(self.doc)
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2])):
             cue = self.doc.vocab.strings[match_id]
@@ -561,15 +583,20 @@ class _Names:
                 continue  # "Cuckooing Explained": unknown words opening a sentence
             self.take(run[0], run[-1])
 
-    def known_name(self, tok: Token) -> bool:
-        return tok.lower_ in self.lex.proper or tok.lower_ in GIVEN_WORDS
+    def lower_pairs(self) -> None:
+        """A lower-case known name and another word that is no ordinary word: "chloe smith"."""
+        for tok in self.doc[:-1]:
+            nxt = self.doc[tok.i + 1]
+            if (tok.whitespace_ and tok.is_lower and nxt.is_lower and self.namelike(tok) and self.namelike(nxt)
+                    and tok.lower_ in self.lex.proper):
+                self.take(tok, self.extend_forward(tok))
 
     def coordinated(self, start: int, end: int) -> None:
         """"Chloe and Jess", "me and Chloe": a known name next to another name or to "me"."""
         if start == 0 or end >= len(self.doc):
             return
         prev, nxt = self.doc[start - 1], self.doc[end]
-        names = [_is_cap(t.text) and self.namelike(t) and self.known_name(t) for t in (prev, nxt)]
+        names = [self.namelike(t) and self.known_name(t) for t in (prev, nxt)]
         me = [t.lower_ in FIRST_PERSON for t in (prev, nxt)]
         if (names[0] and names[1]) or (names[0] and me[1]):
             self.take(self.extend_back(prev), prev)
@@ -639,20 +666,25 @@ def _school_head_ok(head: str) -> bool:
     lex = _lexicon()
     for word in re.findall(r"[A-Za-z][A-Za-z'.]*", head):
         low = word.lower().rstrip(".").removesuffix("'s")
-        if low in _SCHOOL_GENERIC or low in STOP_WORDS or low in DISCOURSE or low in WEEKDAYS:
+        if low in _SCHOOL_GENERIC or low in _OPENERS:
             continue
         if _is_cap(word) or low not in lex.ordinary:
             return True
     return False
 
 
-def _trim_openers(text: str, start: int, end: int) -> int:
-    """Move ``start`` past openers typed with a capital ("Yesterday Hurworth School")."""
-    for m in re.finditer(r"[A-Za-z']+\s+", text[start:end]):
-        if m.group(0).strip().lower() not in DISCOURSE | STOP_WORDS | WEEKDAYS:
-            break
-        start += len(m.group(0))
-    return start
+def _school_start(text: str, start: int, end: int) -> int:
+    """Where the school's own name begins in ``text[start:end]``, the words before "School":
+    after the last function word or opener ("Yesterday Hurworth", "Goes To Hurworth"), and past
+    ordinary words that come before a distinctive one ("Attends Hurworth", but "Mount Pleasant")."""
+    lex = _lexicon()
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'.-]*", text[start:end]))
+    lows = [w.group().lower().rstrip(".") for w in words]
+    first = max((i + 1 for i, low in enumerate(lows) if low in _OPENERS), default=0)
+    while first < len(words) - 1 and lows[first] in lex.ordinary and any(
+            low not in lex.ordinary for low in lows[first + 1:]):
+        first += 1
+    return start + words[first].start() if first < len(words) else end
 
 
 def _schools(text: str, spans: _Spans) -> None:
@@ -660,16 +692,12 @@ def _schools(text: str, spans: _Spans) -> None:
     for m in _KNOWN_SCHOOLS.finditer(text):
         spans.add(m.start(), m.end(), SCHOOL)
     for m in _SCHOOL.finditer(text):
-        start = _trim_openers(text, m.start(), m.end())
-        kind = _SCHOOL_KIND_RE.search(text, start, m.end())
-        if kind and _school_head_ok(text[start:kind.start()]):
+        kind = _SCHOOL_KIND_RE.search(text, m.start(), m.end())
+        start = _school_start(text, m.start(), kind.start()) if kind else m.end()
+        if kind and start < kind.start() and _school_head_ok(text[start:kind.start()]):
             spans.add(start, m.end(), SCHOOL)
-    for m in _SCHOOL_AFTER.finditer(text):
-        start, end = m.span("school")
-        kind = _SCHOOL_KIND_RE.search(text, start, end)
-        head = text[start:kind.start()] if kind else text[start:end]  # no kind: "St Aidan's"
-        if _school_head_ok(head):
-            spans.add(start, end, SCHOOL)
+    for m in _SAINT_SCHOOL.finditer(text):
+        spans.add(*m.span("school"), SCHOOL)
 
 
 def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
@@ -683,16 +711,16 @@ def _addresses(text: str, spans: _Spans, allowed: list[tuple[int, int]]) -> None
         for m in pattern.finditer(text):
             spans.add(m.start(), m.end(), ADDRESS)
     for m in _NAMED_STREET.finditer(text):
-        start = _trim_openers(text, m.start(), m.end())
-        words = text[start:m.end()].split()
-        suffix, names = words[-1].rstrip("."), [w.lower() for w in words[:-1]]
-        loose = suffix in _STREET_CAP.split("|")
+        words = list(re.finditer(r"\S+", text[m.start():m.end()]))
+        # the street's own words follow the last opener or function word ("Walking Down Elm Road")
+        first = max((i + 1 for i, w in enumerate(words[:-1])
+                     if w.group().lower() in _BLOCKED and w.group().lower() not in PLACES), default=0)
+        names = [w.group().lower() for w in words[first:-1]]
+        start = m.start() + words[first].start()
         if not names or _overlaps(start, m.end(), allowed):
             continue
-        if loose and all(w in lex.ordinary or w in _BLOCKED for w in names):
+        if words[-1].group().rstrip(".") in _STREET_CAP.split("|") and all(w in lex.ordinary for w in names):
             continue  # "Youth Court", "Central Park"
-        if any(w in _BLOCKED and w not in PLACES for w in names):
-            continue
         spans.add(start, m.end(), ADDRESS)
     for m in _STREET_AFTER.finditer(text):
         start, end = m.span("street")
@@ -708,7 +736,24 @@ def _addresses(text: str, spans: _Spans, allowed: list[tuple[int, int]]) -> None
 # Public API
 # ---------------------------------------------------------------------------------------------
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\t": " ", "\u00a0": " "})
+_SPACES = re.compile(r" {2,}")
+
+
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """The text the rules read, and where each of its characters is in ``text`` (None: same place).
+
+    Curly quotes become straight, runs of spaces and tabs one space, and a message typed all in
+    capitals is read in lower case, like text-speak: capitals tell nothing there.
+    """
+    norm = text.translate(_QUOTES)
+    where = None
+    if _SPACES.search(norm):
+        where = [i for i, ch in enumerate(norm) if not (ch == " " and i > 0 and norm[i - 1] == " ")]
+        norm = _SPACES.sub(" ", norm)
+    if not any(ch.islower() for ch in norm):
+        norm = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in norm)
+    return norm, where
 
 
 def find(text: str) -> list[Span]:
@@ -716,7 +761,7 @@ def find(text: str) -> list[Span]:
     if not text or not text.strip():
         return []
     models = _models()
-    norm = text.translate(_QUOTES)  # same length: offsets stay valid for the original
+    norm, where = _normalise(text)
     doc = get_nlp()(norm)
     protected: set[int] = set()
     allowed: list[tuple[int, int]] = []
@@ -732,8 +777,12 @@ def find(text: str) -> list[Span]:
     names = _Names(doc, protected, spans)
     names.cues()
     names.pairs()
+    names.lower_pairs()
     names.alone()
-    return sorted(spans.items, key=lambda s: s.start)
+    found = sorted(spans.items, key=lambda s: s.start)
+    if where is None:
+        return found
+    return [Span(where[s.start], where[s.end - 1] + 1, s.label) for s in found]
 
 
 def redact(text: str) -> str:

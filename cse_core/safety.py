@@ -22,9 +22,8 @@ historic time, screening ratings, who the victim is) and decide whether the rule
 Rules are layered: danger predicate class x victim reference x immediacy cue. A ``STRONG``
 predicate (held, weapon, being hurt) is danger now by itself; a ``CURRENT`` one (missing, at a
 flat with older men) is danger now by its tense but can be a screening answer or history; a
-``NOW`` one (scared, "not answering") needs an immediacy cue; an ``ONGOING`` one (he makes her
-sleep with his mates) reports continuing sexual abuse of a named child. Disclosure rules need
-a first-person victim and no immediacy.
+``NOW`` one (scared, "not answering", "he makes her sleep with his mates") needs an immediacy
+cue or a second danger cue. Disclosure rules need a first-person victim and no immediacy.
 
 Pure Python: nothing here imports Rasa.
 """
@@ -63,7 +62,6 @@ SAFE = SafetyResult(None, "")
 STRONG = "strong"  # danger now by its nature: held, weapon, being hurt, about to be hurt
 CURRENT = "current"  # danger now by its tense: missing, at a flat with older men, in danger
 NOW = "now"  # needs an immediacy cue (or a second danger cue): scared, not answering
-ONGOING = "ongoing"  # continuing sexual coercion of a specific child, reported by an adult
 DISCLOSE = "disclose"  # a child telling about abuse happening to them
 
 # Victim classes returned by _victim_class.
@@ -90,11 +88,13 @@ class Lexicon:
     known: frozenset[str]  # every word we recognise as English (for typo and name detection)
 
     def __getitem__(self, name: str) -> frozenset[str]:
+        """A word class by name."""
         return self.classes[name]
 
 
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> Lexicon:
+    """Load safety_lexicon.yml once and derive the VICTIM class and the known-word set."""
     # BaseLoader keeps every scalar a string ("no", "off", "999" stay words, not bool/int).
     data = yaml.load(LEXICON_PATH.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     classes = {name: frozenset(words) for name, words in data["classes"].items()}
@@ -125,6 +125,7 @@ def _lexicon() -> Lexicon:
 
 
 def _is_known(word: str) -> bool:
+    """An English word we recognise (so not a typo and not a name)."""
     table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return word in _lexicon().known or word in table
 
@@ -138,11 +139,16 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", 
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 _AGE_RE = re.compile(r"(\d{1,2})(?:yo|yrs?|y/o|yearold|yearsold)")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")
+_MA_RE = re.compile(r"\bma (?=(daughter|son|bf|boyfriend|gf|girlfriend|nudes|pics|pictures|"
+                    r"photos|mum|dad|sister|brother|friend|kid|child|phone|house|room|body)\b)",
+                    re.IGNORECASE)
+_BIN_RE = re.compile(r"(\w's|\bhas|\bhave|\bhav|'ve|\bhasnt|\bhavent) bin\b", re.IGNORECASE)
 _HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that)"
                       r" (hell|shell)\b", re.IGNORECASE)
 
 
 def _hell(match: re.Match[str]) -> str:
+    """Replacement for _HELL_RE: "hell" -> "he'll", "shell" -> "she'll"."""
     return f"{match.group(1)} {'she' if match.group(2).lower() == 'shell' else 'he'}'ll"
 
 
@@ -182,6 +188,10 @@ def _fix_word(low: str) -> str | None:
         low = two
     if low.endswith("in") and _is_known(low + "g"):  # "hurtin", "comin"
         return low + "g"
+    if low.endswith("z") and _is_known(low[:-1] + "s"):  # "makez", "tingz"
+        return _fix_word(low[:-1] + "s") or low[:-1] + "s"
+    if low.startswith("t") and not low.startswith("th") and _is_known("th" + low[1:]):
+        return "th" + low[1:]  # "tings", "tink"
     if len(low) >= 4:  # a typo of a key word: "knif", "forcd", "mising", "threatning"
         limit = 1 if len(low) <= 6 else 2
         best = min(lex.fuzzy_keys, key=lambda key: _edit_distance(low, key, limit))
@@ -209,6 +219,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"\n+", " . ", text)
     # "he says hell share them": "hell" is "he'll" after a reporting verb or a conjunction
     text = _HELL_RE.sub(_hell, text)
+    # "ma daughter's bin missin": "ma" is "my" before a noun, "bin" is "been" after "has"
+    text = _MA_RE.sub("my ", text)
+    text = _BIN_RE.sub(r"\1 been", text)
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -279,6 +292,7 @@ class Compiled:
 
 
 def _token_spec(item: str, lex: Lexicon) -> dict:
+    """The spaCy token pattern for one item of the pattern language."""
     if item == "_":
         return dict(_WILDCARD)
     if item == "MOD":
@@ -296,6 +310,7 @@ def _token_spec(item: str, lex: Lexicon) -> dict:
 
 
 def _compile(spec: str, lex: Lexicon) -> Compiled:
+    """Compile one pattern-language string into a spaCy pattern with its slots."""
     pattern: list[dict] = []
     slots: dict[int, str] = {}
     own_neg: set[int] = set()
@@ -365,10 +380,12 @@ class Rule:
 
 
 def _next(doc: Doc, i: int) -> str:
+    """The lower-case token at i, or "" past the end."""
     return doc[i].lower_ if i < len(doc) else ""
 
 
 def _after(doc: Doc, hit: Hit, n: int) -> list[str]:
+    """The n lower-case tokens after the match."""
     return [t.lower_ for t in doc[hit.end: hit.end + n]]
 
 
@@ -397,10 +414,16 @@ def _agent(doc: Doc, hit: Hit) -> str:
     return ""
 
 
+# Doers that put the speaker in a professional role ("a parent threatened me at the door")
+_WORK_AGENTS = {"parent", "colleague", "manager", "boss", "client", "pupil", "patient",
+                "customer", "supervisor", "police", "officer", "council"}
+
+
 def _agent_is_other(doc: Doc, hit: Hit) -> bool:
-    """Someone else does it to the speaker: not "I", "you", "it" ("it hurts me")."""
+    """Someone else does it to the speaker: not "I", "you", "it" ("it hurts me"), and not
+    someone met at work."""
     return _agent(doc, hit) not in {"i", "we", "you", "it", "this", "that", "which", "what",
-                                    "u", "ya"}
+                                    "u", "ya"} | _WORK_AGENTS
 
 
 def _not_idiom(doc: Doc, hit: Hit) -> bool:
@@ -434,6 +457,9 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     if act in lex["SEX_ACT"]:
         return True
     objects = [t.lower_ for t in _clause_rest(doc, act_index + 1, 5)]
+    if "of" in objects and objects[objects.index("of") + 1:][:1] not in (
+            ["me"], ["myself"], ["us"], ["my"], ["you"], ["yourself"], ["your"]):
+        objects = objects[: objects.index("of")]  # "pictures of the process map"
     strong = lex["ACT_OBJ"] - {"it", "them", "him", "his", "their", "what", "whatever",
                                "something", "anything", "everything", "money", "men", "man"}
     weak_verbs = {"make", "makes", "made", "making", "force", "forces", "forced", "forcing",
@@ -454,6 +480,7 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
 
 
 def _sex_word_near(doc: Doc, i: int, n: int) -> bool:
+    """A sexual word in the n tokens from i."""
     lex = _lexicon()
     words = {t.lower_ for t in doc[i: i + n]}
     return bool(words & (lex["SEXUAL_IMAGE"] | lex["SEX_ACT"] | {"porn", "nudes", "sexual"}))
@@ -651,6 +678,15 @@ def _took_me_somewhere(doc: Doc, hit: Hit) -> bool:
     return True
 
 
+def _secret_keeper(doc: Doc, hit: Hit) -> bool:
+    """"He told me not to tell" is an abuser's secrecy; "the police told me not to tell" and
+    "she (my daughter) told me not to tell her dad" are not."""
+    if doc[hit.start].lower_ not in {"told", "tells", "said", "says", "warned", "threatened"}:
+        return True
+    return _agent_is_other(doc, hit) and _agent(doc, hit) not in {
+        "she", "her", "mum", "mother", "nan", "friend", "mate", "daughter", "son"}
+
+
 def _requester_is_other(doc: Doc, hit: Hit) -> bool:
     """Someone else asks: "he wants nudes", "I keep getting asked for nudes" (passive)."""
     before = doc[hit.start - 1].lower_ if hit.start else ""
@@ -666,12 +702,14 @@ def _request_context(doc: Doc, hit: Hit) -> bool:
 
 
 def _debt_context(doc: Doc, hit: Hit) -> bool:
+    """"I owe him" is a disclosure when paying back is sex, drugs or "doing stuff"."""
     words = {t.lower_ for t in doc}
     return bool(words & {"pay", "repay", "back", "off", "work", "sex", "sleep", "stuff", "things",
                          "drugs", "do", "debt", "favours", "favors", "lifts", "owe"})
 
 
 def _online_contact(doc: Doc, hit: Hit) -> bool:
+    """"He wants to meet me" is grooming when the person is from online, older or secret."""
     words = {t.lower_ for t in doc}
     return bool(words & ({"online", "internet", "app", "game", "snapchat", "instagram", "tiktok",
                           "secret", "alone", "hotel", "tell", "stranger", "older"}
@@ -679,6 +717,7 @@ def _online_contact(doc: Doc, hit: Hit) -> bool:
 
 
 def _sexual_content(doc: Doc, hit: Hit) -> bool:
+    """"He sent me pictures" is a disclosure when they are sexual."""
     words = {t.lower_ for t in doc[hit.start: hit.end + 6]}
     return bool(words & (_lexicon()["SEXUAL_IMAGE"] | _lexicon()["BODY"] | {
         "porn", "dick", "penis", "willy", "cock", "privates", "himself", "his"}))
@@ -714,6 +753,7 @@ def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
 
 
 def _all(*checks: Check) -> Check:
+    """A post-check that needs every one of `checks`."""
     return lambda doc, hit: all(c(doc, hit) for c in checks)
 
 
@@ -747,8 +787,8 @@ RULES: tuple[Rule, ...] = (
          "car|van|boot|taxi|motor|truck"),
         "kidnap|kidnaps|kidnapped|kidnapping|abduct|abducts|abducted|abducting OBJ",
         "SUBJ AUX+ taken by|away|off",
-        "SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
-        "into|in|towards _2 car|van|boot|taxi|motor|truck",
+        ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
+         "into|in|towards _2 car|van|boot|taxi|motor|truck"),
     ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
     # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
     # to his room", "she's been taken to another town by the men", "he has her in his car"
@@ -790,10 +830,10 @@ RULES: tuple[Rule, ...] = (
     # --- emergency (needs a time cue): pressure happening now. "men in the chat are telling
     # her to take her clothes off right now"
     Rule("emergency.pressured_now", E, NOW, (
-        "BE_PRES ADV* getting|telling|pressuring|pushing|asking|daring|encouraging OBJ ADV? "
-        "to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
-        "SUBJ BE_PRES ADV* being|getting ADV* pressured|told|pushed|asked|dared|encouraged ADV? "
-        "to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("BE_PRES ADV* getting|telling|pressuring|pushing|asking|daring|encouraging OBJ ADV? "
+         "to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
+        ("SUBJ BE_PRES ADV* being|getting ADV* pressured|told|pushed|asked|dared|encouraged ADV? "
+         "to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
     ), check=_act_is_abusive, self_report=DISCLOSURE),
     # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
     # "trying to get her into a car", "he's outside my house"
@@ -868,8 +908,8 @@ RULES: tuple[Rule, ...] = (
          "petrified|sos|help|999"),
         "SUBJ BE_PRES ADV* begging|screaming|crying ADV? for|me|us|to help|me|us|to",
         "SUBJ AUX* asking|begging ADV? me|us to come|pick|collect|fetch",
-        "SUBJ sent|sends|texted|messaged|snapchatted|rang|called _3 saying|said|says|that _? _? "
-        "help|sos|999|scared|terrified|trapped|stuck|come|hurt|bleeding",
+        ("SUBJ sent|sends|texted|messaged|snapchatted|rang|called _3 saying|said|says|that _? _? "
+         "help|sos|999|scared|terrified|trapped|stuck|come|hurt|bleeding"),
     )),
     # --- emergency: stated danger. "she's in danger", "my son is at immediate risk"
     Rule("emergency.in_danger", E, CURRENT, (
@@ -910,12 +950,13 @@ RULES: tuple[Rule, ...] = (
         "location|whereabouts|tracker|snapmap BE_AUX* ADV* showing|shows|says|saying|at|in",
         "SUBJ AUX* stranded|stuck",
     ), self_report=None),
-    # --- emergency (ongoing, adult reporting): a specific child is made to have sex, sold,
-    # passed around or threatened with images. "he makes her sleep with his mates"
-    Rule("emergency.ongoing_sexual_abuse", E, ONGOING, (
+    # --- emergency (needs a time cue): a specific child made to have sex, sold or passed
+    # around. Without "now"/"tonight" it is often a question about grooming models ("he makes
+    # her sleep with his mates, what kind of exploitation is that").
+    Rule("emergency.sexual_abuse_now", E, NOW, (
         "forces|force|coerces|coerce OBJ",
-        "makes|make|gets|get|has|forces|force|pressures|pressure OBJ ADV? to|into? ADV? "
-        "@act:SEX_ACT|ACT_NEEDS_OBJ",
+        ("makes|make|gets|get|has|forces|force|pressures|pressure OBJ ADV? to|into? ADV? "
+         "@act:SEX_ACT|ACT_NEEDS_OBJ"),
         ("SUBJ BE_PRES ADV* forced|made|pressured|pimped|prostituted|sold|passed|trafficked|"
          "raped|abused|used"),
         ("sells|sell|pimps|pimp|pimping|prostitutes|prostituting|trafficks|trafficking|passes|"
@@ -931,6 +972,7 @@ RULES: tuple[Rule, ...] = (
         ("pass|passes|passed|passing|share|shares|shared|sharing @v:me|us "
          "around|round|about|between|with"),
         "took|take|takes|taking|taken turns ADV? on|with @v:me|us",
+        "do|does|did|doing stuff|things ADV? to @v:me|us",
         ("AGENT ADV? gets|get|goes|go|becomes|got|went ADV? angry|mad|violent|nasty|aggressive|"
          "moody if|when @v:i|we"),
     ), check=_not_idiom, victims=_ME),
@@ -974,8 +1016,8 @@ RULES: tuple[Rule, ...] = (
         "REQUEST_V ADV? @v:me|us ADV? to? ADV? go|get ADV? on? webcam|cam|camera|facetime|video",
         "REQUEST_V ADV? for more|others|another|new",
         "REQUEST_V ADV? me|us? for _? IMAGE of @v:me|my|myself|us",
-        "want|wants|wanted|wanting|asking|asks|asked|demanding|demands|pressuring|pressures|"
-        "begging|begs ADV? @v:me|us? ADV? for? sex",
+        ("want|wants|wanted|wanting|asking|asks|asked|demanding|demands|pressuring|pressures|"
+         "begging|begs ADV? @v:me|us? ADV? for? sex"),
     ), check=_all(_requester_is_other, _request_context), victims=(FIRST, GENERIC)),
     # --- disclosure: conditional threats, the child's own "if": "if I tell anyone he'll hurt
     # my mum", "if I don't send more he'll post them", "or he'll tell everyone"
@@ -999,7 +1041,7 @@ RULES: tuple[Rule, ...] = (
         "!nobody|noone|no will|would|'ll|gon|going ADV? believe @v:me|us",
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "SHARE_V|tell|expose|post|send|show|leak"),
-    ), victims=(FIRST, GENERIC)),
+    ), check=_secret_keeper, victims=(FIRST, GENERIC)),
     # --- disclosure: a threat to spread images or secrets already mentioned. "I sent him pics
     # and now he says he'll share them", "he'll tell everyone what I did"
     Rule("disclosure.exposure_threat", D, DISCLOSE, (
@@ -1035,7 +1077,6 @@ RULES: tuple[Rule, ...] = (
     # --- disclosure: sex with adults. "I'm sleeping with older men for money"
     Rule("disclosure.sex_with_adults", D, DISCLOSE, (
         "sleeps|slept|sleeping|sex|shags|shagged|shagging with @v:me|us",
-        "do|does|did|doing stuff|things ADV? to|with @v:me|us",
         ("@v:FIRST_SUBJ BE_AUX* ADV* !NEG_AUX? !NEG? ADV? "
          "sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
          "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|him|them|#"),
@@ -1068,6 +1109,8 @@ RULES: tuple[Rule, ...] = (
 
 @dataclass
 class _Detector:
+    """The shared pipeline, the compiled rule matcher and the cue phrase matcher."""
+
     nlp: Language
     matcher: Matcher
     phrases: PhraseMatcher
@@ -1101,6 +1144,8 @@ _CLAUSE_PUNCT = {",", ":", "-", "\u2013", "\u2014", "(", ")", '"'}
 
 @dataclass
 class _Context:
+    """Everything the guards need, computed once per message."""
+
     doc: Doc
     sent_of: list[int]
     clause_of: list[int]
@@ -1124,9 +1169,11 @@ class _Context:
     speaker_object: bool  # "me"/"us" appear: the speaker is on the receiving end
     historic_clauses: set[int]  # clauses with "last year", "used to" ...
     historic_sents: set[int]
+    classify_sents: set[int]  # "..., is that CSE?", "which model": a description to classify
 
 
 def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
+    """Sentence and clause number of every token, and where each sentence starts."""
     sent_of: list[int] = []
     clause_of: list[int] = []
     sent_start: dict[int, int] = {0: 0}
@@ -1148,6 +1195,7 @@ def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
 
 
 def _is_question(doc: Doc, start: int, end: int) -> bool:
+    """A question: a "?", a clause opening with a wh-word, or an opening auxiliary."""
     lex = _lexicon()
     words = [t for t in doc[start:end] if not t.is_space]
     if not words:
@@ -1166,6 +1214,7 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
 
 
 def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
+    """Token indices of negation words (not the "no" that answers the bot)."""
     lex = _lexicon()
     starts = set(sent_start.values())
     out: set[int] = set()
@@ -1184,6 +1233,7 @@ def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
 
 
 def _phrase_spans(det: _Detector, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+    """The cue phrases found, by list name."""
     found: dict[str, list[tuple[int, int]]] = {}
     for match_id, start, end in det.phrases(doc):
         found.setdefault(det.nlp.vocab.strings[match_id], []).append((start, end))
@@ -1223,6 +1273,8 @@ def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
 
 
 def _context(det: _Detector, doc: Doc) -> _Context:
+    """Find the guard cues of one message: sentences, questions, negation, immediacy,
+    hypotheticals, guidance frames, habit, history, screening ratings, who speaks."""
     lex = _lexicon()
     sent_of, clause_of, sent_start = _segment(doc)
     n_sents = max(sent_of, default=0) + 1
@@ -1287,6 +1339,7 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         threat_claim=bool(spans.get("THREAT_CLAIM")),
         historic_clauses={clause_of[a] for a, _ in historic},
         historic_sents={sent_of[a] for a, _ in historic},
+        classify_sents={sent_of[a] for a, _ in spans.get("CLASSIFY_FRAME", [])},
     )
 
 
@@ -1308,6 +1361,7 @@ def _determiner(doc: Doc, i: int) -> str:
 
 
 def _victim_class(doc: Doc, i: int) -> str:
+    """Who the person word at i is: the speaker, one real child, a generic or plural one."""
     lex = _lexicon()
     word = doc[i].lower_
     if word in lex["FIRST_SUBJ"] | lex["FIRST_OBJ"] | {"my", "our"}:
@@ -1400,6 +1454,7 @@ def _inverted_question(ctx: _Context, hit: Hit) -> bool:
 
 
 def _near(ctx: _Context, marks: set[int], hit: Hit, width: int) -> bool:
+    """A marker in the `width` tokens before the match, in its clause."""
     clause = ctx.clause_of[hit.start]
     window = range(max(0, hit.start - width), hit.start)
     return any(i in marks and ctx.clause_of[i] == clause for i in window)
@@ -1482,8 +1537,10 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
         # unless it says when ("missing since friday, high")
         if ctx.rating and hit.rule.tier != STRONG and sent not in ctx.any_now:
             return False
-    if hit.rule.tier in (ONGOING, NOW) and _near(ctx, ctx.worries, hit, 6) and not explicit:
+    if hit.rule.tier == NOW and _near(ctx, ctx.worries, hit, 6) and not explicit:
         return False
+    if hit.rule.tier != STRONG and sent in ctx.classify_sents and not explicit:
+        return False  # "she hasn't come home late before, is that a risk indicator?"
     if hit.rule.tier == NOW:
         sentence_start = ctx.sent_start[sent]
         if any(sentence_start <= m < hit.start for m in ctx.modals):
@@ -1548,6 +1605,7 @@ _OWN_AGE_PATTERNS = (
 
 @functools.lru_cache(maxsize=1)
 def _age_matcher() -> Matcher:
+    """A small Matcher for the speaker's own age, built once."""
     matcher = Matcher(get_nlp().vocab)
     lex = _lexicon()
     matcher.add("OWN_AGE", [_compile(spec, lex).pattern for spec in _OWN_AGE_PATTERNS])
@@ -1584,6 +1642,7 @@ def _age_gap(doc: Doc) -> bool:
 
 
 def _hits(det: _Detector, doc: Doc) -> Iterable[Hit]:
+    """Every rule match that passes its post-check, with its slots resolved to tokens."""
     for match_id, start, end, alignment in det.matcher(doc, with_alignments=True):
         rule, compiled = det.compiled[det.nlp.vocab.strings[match_id]]
         slots: dict[str, int] = {}
@@ -1650,7 +1709,7 @@ def check(text: str) -> SafetyResult:
     if not text or not text.strip():
         return SAFE
     det = _detector()
-    doc = det.nlp(normalise(text[:2000]))
+    doc = det.nlp(normalise(text[:4000]))  # a pasted essay is cut; messages are short
     ctx = _context(det, doc)
     hits = list(_hits(det, doc))
     # Two different danger rules in one message support each other ("not answering" +

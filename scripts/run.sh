@@ -41,6 +41,11 @@ fi
   --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
 pids+=($!)
 
+# The web chat page (web/), and the process-map pictures at /maps/.
+WEB_PORT="${WEB_PORT:-8080}"
+.venv/bin/python -m bot.web --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" >var/log/web.log 2>&1 &
+pids+=($!)
+
 for _ in $(seq 1 300); do
   for pid in "${pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -55,6 +60,7 @@ done
 cat <<MSG
 
   The assistant is running on http://localhost:$RASA_PORT
+  Web chat: open http://localhost:$WEB_PORT in a browser.
   Talk to it over REST:
     curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what are the signs of CSE?"}'

@@ -5,11 +5,13 @@ immediate danger or a child disclosing, the intent becomes ``emergency`` or
 ``disclosure`` with full confidence, whatever the classifier thought, so the dialogue
 rules (inside a form too) answer with 999 first.
 
-The classifier's own prediction of either intent is kept when it is confident and the
-message says enough to judge (``classifier_min_confidence``, ``classifier_min_words``);
-otherwise it gives way to the classifier's next intent. A bag-of-words model learns
-"she's" and "14" from emergency examples, and a typed screening answer such as "she's 14"
-must not derail the screening; the deterministic check is the net that must not miss.
+The classifier is combined with it: when the classifier's probability for
+``emergency`` plus ``disclosure`` reaches ``classifier_min_mass`` (even if another intent
+ranks first) and the message says enough to judge (``classifier_min_words``), the more
+likely of the two is taken. Below that, a top-ranked safety intent gives way to the next
+intent: a bag-of-words model learns "she's" and "14" from emergency examples, and a typed
+screening answer such as "she's 14" must not derail the screening. The threshold is low on
+purpose: a false alarm costs a 999 reminder, a miss could cost a child.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SAFETY_INTENTS = {"emergency", "disclosure"}
 class SafetyCheck(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"classifier_min_confidence": 0.6, "classifier_min_words": 4}
+        return {"classifier_min_mass": 0.25, "classifier_min_words": 4}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -57,19 +59,27 @@ class SafetyCheck(GraphComponent):
             message.set(SAFETY_KEY, {"kind": result.kind, "rule": result.reason}, add_to_output=True)
             if result.kind:
                 self._override(message, result.kind)
-            elif not self._classifier_is_sure(message, text):
+                continue
+            kind = self._classifier_kind(message, text)
+            if kind:
+                self._override(message, kind)
+            else:
                 self._demote(message)
         return messages
 
-    def _classifier_is_sure(self, message: Message, text: str) -> bool:
-        intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) not in SAFETY_INTENTS:
-            return True
-        return (intent.get("confidence", 0.0) >= self.config["classifier_min_confidence"]
-                and len(text.split()) >= self.config["classifier_min_words"])
+    def _classifier_kind(self, message: Message, text: str) -> str | None:
+        """emergency/disclosure when the classifier gives them enough probability together."""
+        scores = {r.get(INTENT_NAME_KEY): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+        mass = sum(scores.get(name, 0.0) for name in SAFETY_INTENTS)
+        if mass < self.config["classifier_min_mass"] or len(text.split()) < self.config["classifier_min_words"]:
+            return None
+        return max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
 
     @staticmethod
     def _demote(message: Message) -> None:
+        """A safety intent the check did not confirm gives way to the next intent."""
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in SAFETY_INTENTS:
+            return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
         if ranking:
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -86,7 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     rasa = subprocess.Popen(
         [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
          "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1",
-         "--enable-api", "--auth-token", token],
+         "--enable-api", "--auth-token", token, "--cors", "*"],
         cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT,
     )
     try:
