@@ -28,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from cse_core import storage
-from cse_core.redaction import redact
+from cse_core.redaction import redact, warm_up
 
 logger = logging.getLogger(__name__)
 FORGET_ACTION = "action_forget"
@@ -79,6 +79,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.Base.metadata.create_all(self.engine)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.health = Health()
+        warm_up()  # load the redaction tables now, not on the first user's message
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.info("Conversations are stored, redacted, in %s", self.engine.url.render_as_string(hide_password=True))
 

@@ -570,18 +570,22 @@ class _Names:
     def pairs(self) -> None:
         """Two or more capitalised words that are not all ordinary: "Chloe Smith", "Amy-Leigh"."""
         for run in self.runs():
-            while run and (run[-1].text == "-" or (
-                    sum(t.text != "-" for t in run) > 2 and self.doc[run[-1].i - 1].text != "-"
-                    and self.ordinary(run[-1]) and run[-1].lower_ not in SURNAME_WORDS)):
-                run = run[:-1]  # "Chloe Smith Year 9": drop "Year", keep a two-word name whole
-            while run and (run[0].text == "-" or self.ordinary(run[0])):
-                run = run[1:]  # "Sexual Health", "Poor Chloe"
-            if sum(t.text != "-" for t in run) < 2:
+            lo, hi = 0, len(run)  # the name is run[lo:hi]
+            words = sum(t.text != "-" for t in run)
+            while hi > lo and (run[hi - 1].text == "-" or (
+                    words > 2 and self.doc[run[hi - 1].i - 1].text != "-"
+                    and self.ordinary(run[hi - 1]) and run[hi - 1].lower_ not in SURNAME_WORDS)):
+                words -= run[hi - 1].text != "-"
+                hi -= 1  # "Chloe Smith Year 9": drop "Year", keep a two-word name whole
+            while lo < hi and (run[lo].text == "-" or self.ordinary(run[lo])):
+                words -= run[lo].text != "-"
+                lo += 1  # "Sexual Health", "Poor Chloe"
+            if words < 2:
                 continue
-            if self.at_start(run[0]) and not self.known_name(run[0]) and not any(
-                    self.known_name(t) or t.lower_ in SURNAME_WORDS for t in run[1:]):
+            if self.at_start(run[lo]) and not self.known_name(run[lo]) and not any(
+                    self.known_name(t) or t.lower_ in SURNAME_WORDS for t in run[lo + 1:hi]):
                 continue  # "Cuckooing Explained": unknown words opening a sentence
-            self.take(run[0], run[-1])
+            self.take(run[lo], run[hi - 1])
 
     def lower_pairs(self) -> None:
         """A lower-case known name and another word that is no ordinary word: "chloe smith"."""

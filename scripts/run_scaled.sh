@@ -35,6 +35,13 @@ if [ ! -f "$MODEL" ]; then
   echo "No trained model at $MODEL: run \`make train\` first." >&2
   exit 1
 fi
+# A port already taken would make a server fail, or worse, another one answer for it.
+for port in "$CSE_ACTIONS_PORT" "$RASA_PORT_A" "$RASA_PORT_B"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run_scaled: port $port on 127.0.0.1 is already in use; set ACTIONS_PORT, RASA_PORT_A, RASA_PORT_B." >&2
+    exit 1
+  fi
+done
 
 # 1. Redis must answer (Rasa itself only finds out at the first message), the database is
 #    created if missing, and its tables are made ONCE here: two replicas starting together
@@ -103,6 +110,9 @@ stop() {
 }
 trap stop EXIT
 trap 'echo; echo "run_scaled: stopping all three." >&2; stop; exit 130' INT TERM
+# Job control: each server gets its own process group, so Ctrl-C reaches this script only
+# (the servers would otherwise get SIGINT too, exit 0, and look as if one had stopped).
+set -m
 
 # Rasa's HTTP API (trackers, model) needs this token, shared by both replicas.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
@@ -154,7 +164,8 @@ cat <<MSG
     replica B  http://127.0.0.1:$RASA_PORT_B
   sharing the action server on 127.0.0.1:$CSE_ACTIONS_PORT, conversations (redacted) in
   $DB_SHOWN and conversation locks in Redis $CSE_REDIS_HOST:$CSE_REDIS_PORT db $CSE_REDIS_LOCK_DB.
-  Either URL serves any conversation, e.g.
+  Either URL serves any conversation, one message at a time (behind a load balancer, keep
+  each conversation on one replica: docs/scaling.md), e.g.
     curl -s -X POST http://127.0.0.1:$RASA_PORT_B/webhooks/rest/webhook \\
       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "what are the signs of CSE?"}'
   Logs are in $LOG_DIR/. Press Ctrl-C to stop all three.
@@ -164,5 +175,9 @@ MSG
 # 4. Run until Ctrl-C or until one of them stops (then the others are stopped too).
 status=0
 wait -n "${pids[@]}" || status=$?
-echo "run_scaled: a server stopped (exit $status); stopping the others. Logs are in $LOG_DIR/." >&2
+for i in "${!pids[@]}"; do
+  if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+    echo "run_scaled: the ${names[$i]} stopped (exit $status); stopping the others. See ${logs[$i]}." >&2
+  fi
+done
 exit $(( status == 0 ? 1 : status ))

@@ -114,26 +114,38 @@ def database() -> Iterator[str]:
         admin.dispose()
 
 
+def _session_pids(sid: int) -> list[int]:
+    """The processes of the session the script leads: the script and its three servers."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getsid(int(entry)) == sid:
+                    pids.append(int(entry))
+            except (ProcessLookupError, PermissionError):
+                pass
+    return pids
+
+
 def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the script (its trap stops the three servers); then its whole group if needed."""
+    """SIGTERM the script (its trap stops the three servers); then, by pid, anything of its
+    session still alive (the script runs them in their own process groups)."""
     if proc.poll() is None:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=STOP_TIMEOUT_S)
-    # The script ran in its own session: its process group id is its pid. Anything of it
-    # still alive (a server that ignored SIGTERM, or the script itself) is ended here.
     for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
+        left = [pid for pid in _session_pids(proc.pid) if pid != os.getpid()]
+        if not left:
+            break
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(proc.pid, 0)
-            except ProcessLookupError:
-                return
+        while time.monotonic() < deadline and _session_pids(proc.pid):
             time.sleep(0.5)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -34,8 +35,12 @@ from tests.scale.conftest import (
 )
 
 RATINGS = ["no", "low", "medium", "no", "high", "not known", "no", "a bit", "no", "no", "no", "no", "no", "no"]
-SUMMARY_LINES = {2: "2. Accommodation: low", 3: "3. Education: medium", 5: "5. Experience of violence: high",
-                 6: "6. Running away / going missing: not known", 8: "8. Substance misuse: low"}
+# Rating N is the (6 + N)th message: odd N go to replica A, even N to replica B.
+SUMMARY_LINES = ["2. Accommodation: low",  # B
+                 "3. Education: medium",  # A
+                 "5. Experience of violence: high",  # A
+                 "6. Running away / going missing: not known",  # B
+                 "8. Substance misuse: low"]  # B ("a bit")
 
 # Two questions with fixed, different answers; a tag makes every message unique.
 QUESTIONS = {
@@ -123,7 +128,7 @@ def test_a_screening_moves_between_replicas_at_every_message(scaled):
     assert "Summary to copy" in final
     assert "Case status: a new case (not known to services)" in final
     assert "Age band: 13 to 15" in final
-    for line in SUMMARY_LINES.values():
+    for line in SUMMARY_LINES:
         assert line in final, line
     assert "1. Family and peer relationships: no concern" in final
 
@@ -239,43 +244,54 @@ def _lock_stores(count: int) -> list[Any]:
     return [RedisLockStore(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, key_prefix="cselimits") for _ in range(count)]
 
 
+def _run_between_read_and_write(store: Any, other: Callable[[], Any]) -> dict[str, Any]:
+    """Make `store`'s next save_lock (the SET that follows its GET) first run `other`
+    completely: the other replica acting in the gap. Returns what `other` returned."""
+    seen: dict[str, Any] = {}
+    save = store.save_lock
+
+    def save_after_other(lock: Any) -> None:
+        if "result" not in seen:
+            seen["result"] = other()
+        save(lock)
+
+    store.save_lock = save_after_other
+    return seen
+
+
 def test_rasa_redis_lock_gives_one_ticket_to_both_replicas_when_they_ask_at_once(redis_db):
-    """Characterises the limit above. LockStore.issue_ticket is get_or_create_lock (GET),
-    TicketLock.issue_ticket (in the replica's memory), save_lock (SET), with nothing
-    atomic in between. Two replicas interleaving those steps both get ticket 0 and both
-    are "now serving". (If a Rasa upgrade makes this atomic, this test fails: update
-    docs/scaling.md.)"""
+    """Characterises the limit above with Rasa's own LockStore.issue_ticket: it is
+    get_or_create_lock (GET), a ticket added in the replica's memory, save_lock (SET).
+    When replica B asks in the gap between A's GET and SET, both get ticket 0 and both are
+    "now serving". (If a Rasa upgrade makes issue_ticket atomic, B no longer runs in a
+    gap and this test fails: then revisit docs/scaling.md.)"""
     a, b = _lock_stores(2)
     conversation = f"race-{uuid.uuid4().hex[:8]}"
-    lock_a = a.get_or_create_lock(conversation)  # replica A reads: no lock yet
-    lock_b = b.get_or_create_lock(conversation)  # replica B reads before A has written
-    ticket_a = lock_a.issue_ticket(60)
-    a.save_lock(lock_a)
-    ticket_b = lock_b.issue_ticket(60)
-    b.save_lock(lock_b)  # overwrites A's lock
+    seen = _run_between_read_and_write(a, lambda: b.issue_ticket(conversation))
+    ticket_a = a.issue_ticket(conversation)
+    assert "result" in seen, "issue_ticket no longer reads and writes in two steps"
+    ticket_b = seen["result"]
     assert ticket_a == ticket_b == 0
-    assert not a.get_lock(conversation).is_locked(ticket_a)
-    assert not b.get_lock(conversation).is_locked(ticket_b)  # both may process now
+    lock = b.get_lock(conversation)
+    assert not lock.is_locked(ticket_a) and not lock.is_locked(ticket_b)  # both may process now
     a.delete_lock(conversation)
 
 
 def test_rasa_redis_lock_release_can_drop_the_other_replicas_waiting_ticket(redis_db):
-    """The release (finish_serving: GET, remove, SET) is not atomic either: a ticket that
-    replica B takes while replica A is releasing is overwritten, A then deletes the lock as
-    unused, and B's wait ends in LockError: B's message is not processed at all (our REST
-    channel answers it with an empty list)."""
+    """Rasa's own cleanup (finish_serving: GET, remove the ticket, SET; then delete the lock
+    if nobody waits) is not atomic either: a ticket that replica B takes while replica A
+    releases is overwritten, A deletes the lock as unused, and B's wait ends in LockError:
+    B's message is not processed at all (our REST channel answers it with an empty list)."""
     from rasa.core.lock_store import LockError
 
     a, b = _lock_stores(2)
     conversation = f"release-{uuid.uuid4().hex[:8]}"
     ticket_a = a.issue_ticket(conversation)
-    being_released = a.get_lock(conversation)  # A starts finish_serving: GET
-    ticket_b = b.issue_ticket(conversation)  # B queues behind A: GET, SET [A, B]
-    assert ticket_b == ticket_a + 1
-    being_released.remove_ticket_for(ticket_a)
-    a.save_lock(being_released)  # A: SET [] - B's ticket is gone
-    assert not a.is_someone_waiting(conversation)
-    a.delete_lock(conversation)  # the rest of A's cleanup
+    seen = _run_between_read_and_write(a, lambda: b.issue_ticket(conversation))
+    a.cleanup(conversation, ticket_a)
+    assert "result" in seen, "finish_serving no longer reads and writes in two steps"
+    ticket_b = seen["result"]
+    assert ticket_b == ticket_a + 1  # B queued behind A ...
+    assert a.get_lock(conversation) is None  # ... but its ticket went with A's release
     with pytest.raises(LockError):
         asyncio.run(asyncio.wait_for(b._acquire_lock(conversation, ticket_b, 0.05), timeout=10))
-
