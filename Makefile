@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web
+.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale scale bench
 
 install: $(VENV)/.installed
 
@@ -63,7 +63,7 @@ validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings --quiet
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check cse_core actions bot scripts tests
+	$(VENV)/bin/ruff check cse_core actions bot scripts tests bench
 
 test-unit: $(SPACY_MODEL)
 	$(PY) -m pytest -q tests/core tests/actions tests/bot
@@ -85,7 +85,20 @@ test-channels: $(MODEL)
 test-web: $(MODEL)
 	$(PY) -m pytest -q tests/web
 
-test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web
+# Two replicas on the real PostgreSQL and Redis (docs/scaling.md), and the deploy files checked.
+test-scale: $(MODEL)
+	$(PY) -m pytest -q tests/scale
+
+# One action server and two Rasa replicas on PostgreSQL + Redis, on this machine.
+scale: $(MODEL)
+	@scripts/run_scaled.sh
+
+# Our assistant against a stock `rasa init` one, side by side (bench/README.md); ~15 minutes.
+# BENCH_ARGS="--concurrency 20 --duration 60" and the like; results go to bench/results.jsonl.
+bench: $(SPACY_MODEL)
+	$(PY) -m bench.run_bench $(BENCH_ARGS)
+
+test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale
 
 clean:
 	rm -rf models results var/spacy

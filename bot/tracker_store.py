@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -23,15 +24,18 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot import rasa_patches
 from cse_core import storage
 from cse_core.redaction import redact, warm_up
 
 logger = logging.getLogger(__name__)
+rasa_patches.install()  # cached validation of action server responses
 FORGET_ACTION = "action_forget"
+STORED_MARK = "_cse_events_in_store"  # set on a tracker: how many of its events are stored
 
 
 @dataclass
@@ -79,9 +83,24 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.Base.metadata.create_all(self.engine)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.health = Health()
+        self._queries()
         warm_up()  # load the redaction tables now, not on the first user's message
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.info("Conversations are stored, redacted, in %s", self.engine.url.render_as_string(hide_password=True))
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        # Rasa's version through plain SQL: the ORM's per-row objects cost more than the
+        # rest of reading a conversation (py-spy, issue 7). Same rows, same order.
+        query = self._all_sessions_query if fetch_events_from_all_sessions else self._latest_session_query
+        with self.engine.connect() as conn:
+            rows = conn.execute(query, {"sender": sender_id}).scalars().all()
+        if not (self.domain and rows):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            # What the database holds of this tracker, so save() need not count it again.
+            setattr(tracker, STORED_MARK, len(rows))
+        return tracker
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
@@ -110,18 +129,40 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._failed(tracker.sender_id, exc, "save")
 
     def _save_redacted(self, tracker: DialogueStateTracker) -> None:
-        with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
+        """Append the events the database does not hold yet, redacted, in one transaction."""
+        stored = getattr(tracker, STORED_MARK, None)
+        with self.engine.begin() as conn:
+            if stored is None:  # a tracker this store did not load: count, as Rasa does
+                stored = conn.execute(self._count_query, {"sender": tracker.sender_id}).scalar_one()
+            new = list(itertools.islice(tracker.events, stored, None))
+            rows = []
+            for event in new:
                 data = redact_event(event.as_dict())
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
-            session.commit()
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:
+                conn.execute(self.SQLEvent.__table__.insert(), rows)
+        setattr(tracker, STORED_MARK, stored + len(new))
+
+    def _queries(self) -> None:
+        """The statements every turn runs, built once (Rasa's _event_query, in Core SQL)."""
+        events = self.SQLEvent.__table__
+        sender = sa.bindparam("sender")
+        session_start = (sa.select(sa.func.max(events.c.timestamp))
+                         .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+                         .scalar_subquery())
+        latest = sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+        everything = sa.select(events.c.data).where(events.c.sender_id == sender)
+        self._all_sessions_query = everything.order_by(events.c.id)
+        self._latest_session_query = everything.where(latest).order_by(events.c.id)
+        self._count_query = sa.select(sa.func.count()).select_from(events).where(
+            events.c.sender_id == sender, latest)
 
     def _failed(self, sender_id: str, exc: Exception, what: str) -> None:
         # The error class only: SQL errors can echo the statement and its values.

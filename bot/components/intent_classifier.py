@@ -25,7 +25,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from bot import rasa_patches
+
 MODEL_FILE = "tfidf_intent_classifier.pkl"
+rasa_patches.install()  # cached validation of action server responses (bot/rasa_patches.py)
 
 
 def _document(message: Message) -> str:
@@ -34,6 +37,14 @@ def _document(message: Message) -> str:
     if tokens:
         return " ".join((t.lemma or t.text).lower() for t in tokens)
     return (message.get(TEXT) or "").lower()
+
+
+def _prepare_for_prediction(pipeline: Pipeline) -> None:
+    """Store the weights column-major. Prediction multiplies the sparse features by
+    ``coef_.T``; with row-major weights scipy copies the whole (intents x features) matrix on
+    every message, which was the largest single cost of a turn under load (py-spy)."""
+    clf = pipeline.named_steps["clf"]
+    clf.coef_ = np.asfortranarray(clf.coef_)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -81,6 +92,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 pipeline = pickle.loads((directory / MODEL_FILE).read_bytes())  # our own trained artefact
         except (ValueError, FileNotFoundError):
             pipeline = None
+        if pipeline is not None:
+            _prepare_for_prediction(pipeline)
         return cls(config, model_storage, resource, pipeline)
 
     def process(self, messages: list[Message]) -> list[Message]:

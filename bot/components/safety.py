@@ -29,6 +29,7 @@ from cse_core import safety
 
 SAFETY_KEY = "safety"
 SAFETY_INTENTS = {"emergency", "disclosure"}
+OTHERS_MAX = 0.5  # the highest confidence another intent keeps after an override
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -87,7 +88,12 @@ class SafetyCheck(GraphComponent):
 
     @staticmethod
     def _override(message: Message, intent: str) -> None:
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+        # The other intents keep their order, scaled to at most OTHERS_MAX: left as they
+        # were, a topic the classifier was sure of ("threats to share images", 0.996) sits
+        # within FallbackClassifier's ambiguity threshold of the override's 1.0, and the
+        # fallback would replace the disclosure with "did you mean...?".
+        ranking = [{**r, "confidence": r.get("confidence", 0.0) * OTHERS_MAX}
+                   for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
         top = {INTENT_NAME_KEY: intent, "confidence": 1.0}
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

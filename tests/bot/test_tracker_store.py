@@ -137,3 +137,63 @@ def test_purge_deletes_only_what_is_older_than_the_retention_period(sqlite_url):
     assert stored_rows(store.engine, old) == []
     assert len(stored_rows(store.engine, new)) == 4
     assert json.loads(stored_rows(store.engine, new)[0])["event"]
+
+
+def _turn(tracker: DialogueStateTracker, text: str) -> None:
+    tracker.update(UserUttered(text, {"name": "ask_signs", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_answer"))
+    tracker.update(BotUttered(f"answer to {text}"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def _rasa_reads(url: str, sender: str, domain: Domain) -> list[dict]:
+    """What Rasa's own SQL tracker store reads from the same database (latest session)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    parsed = sa.engine.make_url(url)
+    rasa_store = SQLTrackerStore(domain, dialect=parsed.get_backend_name(), host=parsed.host, port=parsed.port,
+                                 db=parsed.database, username=parsed.username, login_db=None)
+    tracker = asyncio.run(rasa_store.retrieve(sender))
+    rasa_store.engine.dispose()
+    return [e.as_dict() for e in tracker.events]
+
+
+def test_turn_by_turn_saves_store_each_event_once_and_read_back_as_rasa_reads_them(url):
+    from rasa.shared.core.events import ActionExecuted as Action
+    from rasa.shared.core.events import SessionStarted
+
+    domain = Domain.from_yaml("version: '3.1'\nintents: [ask_signs]")
+    store = RedactingSQLTrackerStore(domain, url=url)
+    sender = uuid.uuid4().hex
+    tracker = DialogueStateTracker(sender, domain.slots)
+    _turn(tracker, "first question")
+    asyncio.run(store.save(tracker))
+    for i in range(3):  # as the Rasa server does: load, add a turn, save
+        tracker = asyncio.run(store.retrieve(sender))
+        _turn(tracker, f"question {i}")
+        asyncio.run(store.save(tracker))
+    # a new session starts inside a turn: only its events are read back afterwards
+    tracker = asyncio.run(store.retrieve(sender))
+    tracker.update(Action("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(Action("action_listen"))
+    _turn(tracker, "after the new session")
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # saving the same tracker again adds nothing
+
+    assert len(stored_rows(store.engine, sender)) == 4 * 4 + 3 + 4
+    ours = asyncio.run(store.retrieve(sender))
+    assert [e.as_dict() for e in ours.events] == _rasa_reads(url, sender, domain)
+    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == ["after the new session"]
+    everything = asyncio.run(store.retrieve_full_tracker(sender))
+    assert len(everything.events) == 4 * 4 + 3 + 4
+
+
+def test_a_tracker_the_store_did_not_load_is_counted_before_saving(url):
+    store = RedactingSQLTrackerStore(Domain.empty(), url=url)
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(conversation(sender)))
+    longer = conversation(sender)  # the same events, built elsewhere, plus one turn
+    _turn(longer, "one more")
+    asyncio.run(store.save(longer))
+    assert len(stored_rows(store.engine, sender)) == len(longer.events)

@@ -1,0 +1,64 @@
+"""The SafetyCheck NLU component, followed by Rasa's real FallbackClassifier as in config.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.safety import SafetyCheck
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fallback() -> FallbackClassifier:
+    """FallbackClassifier with the thresholds config.yml gives it."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    config = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    settings = {k: v for k, v in config.items() if k != "name"}
+    return FallbackClassifier({**FallbackClassifier.get_default_config(), **settings})
+
+
+def _message(text: str, ranking: list[tuple[str, float]]) -> Message:
+    intents = [{INTENT_NAME_KEY: name, "confidence": conf} for name, conf in ranking]
+    message = Message({TEXT: text})
+    message.set(INTENT, intents[0])
+    message.set(INTENT_RANKING_KEY, intents)
+    return message
+
+
+def _run(message: Message) -> str:
+    SafetyCheck({}).process([message])
+    _fallback().process([message])
+    return message.get(INTENT)[INTENT_NAME_KEY]
+
+
+def test_a_disclosure_survives_the_fallback_when_the_classifier_was_sure_of_a_topic():
+    """The miss the e2e suite found: the topic "threats to share images" at 0.996 was within
+    the ambiguity threshold of the override's 1.0, and the user got "did you mean...?"."""
+    text = "someone in a group chat threatened to share a video of me unless i send more, im 15"
+    message = _message(text, [("ask_image_threats", 0.996), ("ask_online_grooming", 0.003), ("disclosure", 0.001)])
+    assert _run(message) == "disclosure"
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == {INTENT_NAME_KEY: "disclosure", "confidence": 1.0}
+    assert [r[INTENT_NAME_KEY] for r in ranking[1:3]] == ["ask_image_threats", "ask_online_grooming"]
+
+
+@pytest.mark.parametrize("topic_confidence", [0.2, 0.9, 0.999, 1.0])
+def test_an_emergency_is_never_replaced_by_the_fallback(topic_confidence):
+    message = _message("he's got a knife and she can't get out of the car", [("ask_contacts", topic_confidence)])
+    assert _run(message) == "emergency"
+
+
+def test_an_ordinary_question_still_falls_back_when_the_classifier_is_unsure():
+    message = _message("what about the thing with the form", [("ask_contacts", 0.15), ("ask_meg", 0.14)])
+    assert _run(message) == "nlu_fallback"
+
+
+def test_a_safety_intent_the_check_does_not_confirm_gives_way_for_a_typed_answer():
+    message = _message("she's 14", [("emergency", 0.5), ("inform_age", 0.45)])
+    assert _run(message) == "inform_age"
