@@ -87,7 +87,9 @@ def _describe(exc: Exception) -> str:
 async def ask_rasa(client: httpx.AsyncClient, rasa_url: str, sender: str, message: str) -> list[dict[str, Any]]:
     """One user message to Rasa's REST webhook; its replies, or RasaUnavailable."""
     try:
-        response = await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+        # The header lets a load balancer keep a conversation on one replica (docs/scaling.md).
+        response = await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                                     headers={"X-Conversation-Id": sender})
         response.raise_for_status()
         replies = response.json()
     except (httpx.HTTPError, ValueError) as exc:

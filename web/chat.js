@@ -382,7 +382,8 @@
     try {
       const response = await fetch(`${rasaUrl()}/webhooks/rest/webhook`, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        // X-Conversation-Id: a load balancer keeps the conversation on one replica (docs/scaling.md)
+        headers: { "Content-Type": "application/json", "X-Conversation-Id": senderId() },
         body: JSON.stringify({ sender: senderId(), message }),
         credentials: "omit",
         cache: "no-store",

@@ -37,3 +37,21 @@ def test_column_major_weights_predict_exactly_the_same(trained):
     assert clf.coef_.flags.f_contiguous and clf.coef_.T.flags.c_contiguous
     np.testing.assert_allclose(prepared.predict_proba(queries), before, rtol=0, atol=1e-12)
     assert list(prepared.predict(queries)) == list(trained.predict(queries))
+
+
+def test_the_direct_computation_gives_scikit_learns_probabilities(trained):
+    from bot.components.intent_classifier import _probabilities
+
+    queries = ["who should i ring", "signs to look for", "hello", "cap number please", "zzz", ""]
+    prepared = copy.deepcopy(trained)
+    _prepare_for_prediction(prepared)
+    np.testing.assert_allclose(_probabilities(prepared, queries), trained.predict_proba(queries), rtol=0, atol=1e-12)
+
+
+def test_two_intents_use_scikit_learns_own_path():
+    from bot.components.intent_classifier import _probabilities
+
+    component = TfidfIntentClassifier({}, model_storage=None, resource=None)  # type: ignore[arg-type]
+    pipeline = component._new_pipeline()
+    pipeline.fit(["hello", "hi", "bye", "goodbye"], ["greet", "greet", "bye", "bye"])
+    np.testing.assert_allclose(_probabilities(pipeline, ["hello there"]), pipeline.predict_proba(["hello there"]))

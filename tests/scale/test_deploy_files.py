@@ -75,6 +75,8 @@ def test_endpoints_file_as_rasa_reads_it(monkeypatch):
     from rasa.shared.utils.common import class_from_module_path
     from rasa.utils.endpoints import read_endpoint_config
 
+    from bot.lock_store import AtomicRedisLockStore
+
     values = {"CSE_ACTIONS_HOST": "127.0.0.1", "CSE_ACTIONS_PORT": "5055", "CSE_REDIS_HOST": "127.0.0.1",
               "CSE_REDIS_PORT": "6379", "CSE_REDIS_LOCK_DB": "7", "CSE_REDIS_PASSWORD": ""}
     assert set(values) == endpoint_vars(), "the endpoints file's variables changed: update this test and the deploy files"
@@ -90,9 +92,10 @@ def test_endpoints_file_as_rasa_reads_it(monkeypatch):
     assert issubclass(class_from_module_path(OUR_STORE), SQLTrackerStore)
 
     lock = read_endpoint_config(str(ENDPOINTS), "lock_store")
-    assert lock.type == "redis"
+    assert lock.type == "bot.lock_store.AtomicRedisLockStore"
     store = LockStore.create(lock)  # Rasa's own factory; RedisLockStore connects lazily
-    assert isinstance(store, RedisLockStore), "the lock store must be Redis, shared by every replica"
+    assert isinstance(store, AtomicRedisLockStore), "the lock store must be our atomic Redis one"
+    assert isinstance(store, RedisLockStore), "Rasa counts it as multi-worker compatible"
     kwargs = store.red.connection_pool.connection_kwargs
     assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("127.0.0.1", 6379, 7)
     assert not kwargs["password"]  # "" = no AUTH (redis-py authenticates only with a non-empty one)

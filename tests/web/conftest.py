@@ -68,6 +68,7 @@ class HelperServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), HelperHandler)
         self.rasa_url = ""
         self.senders: list[str] = []
+        self.conversation_ids: list[str | None] = []  # the X-Conversation-Id header of each POST
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
 
 
@@ -90,7 +91,7 @@ class HelperHandler(BaseHTTPRequestHandler):
         self.send_response(204)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "content-type")
+        self.send_header("Access-Control-Allow-Headers", "content-type, x-conversation-id")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -105,6 +106,7 @@ class HelperHandler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         if self.path == "/fake/webhooks/rest/webhook":
             self.server.senders.append(body.get("sender", ""))
+            self.server.conversation_ids.append(self.headers.get("X-Conversation-Id"))
             status, data = fake_rasa_reply(body.get("message", ""))
         elif self.path == "/relay/webhooks/rest/webhook" and self.server.rasa_url:
             r = requests.post(f"{self.server.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
@@ -129,7 +131,7 @@ def helper() -> Iterator[HelperServer]:
 def allows_cors(rasa_url: str) -> bool:
     origin = "http://127.0.0.1:9"
     r = requests.options(f"{rasa_url}/webhooks/rest/webhook", timeout=10, headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, x-conversation-id"})
     return r.headers.get("Access-Control-Allow-Origin") in ("*", origin)
 
 

@@ -283,6 +283,7 @@ def test_a_picture_is_shown_inline(driver, fake_chat, helper, artifacts):
     shot(driver, artifacts, "12-picture")
     # The sender id is the one kept for this tab.
     assert helper.senders[-1] == session_state(driver)["sender"]
+    assert helper.conversation_ids[-1] == helper.senders[-1]  # for a load balancer's routing
 
 
 def test_bot_html_is_shown_as_text_and_typing_shows(driver, fake_chat, artifacts):
