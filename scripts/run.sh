@@ -37,7 +37,8 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN="$(cat var/secrets/rasa_auth_token)"
 fi
 
-.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+# CSE_CREDENTIALS: a server-side credentials file with the Teams channel (docs/teams.md).
+.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials "${CSE_CREDENTIALS:-credentials.yml}" \
   --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
 pids+=($!)
 

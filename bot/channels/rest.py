@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import tracker_store
+from bot.channels import admission
 from cse_core import knowledge
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class SafeRestInput(RestInput):
             text = self._extract_message(request)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                                 metadata=self.get_metadata(request)))
+                async with admission.admitted():
+                    await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
+                                                     metadata=self.get_metadata(request)))
             except CancelledError:
                 logger.error("REST message timed out")
             except Exception as exc:  # never log the user's text

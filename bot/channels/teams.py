@@ -289,10 +289,21 @@ def as_html(text: str) -> str:
     return html.escape(text.strip(), quote=False).replace("\n", "<br>")
 
 
+def card_action(button: dict[str, Any]) -> dict[str, Any]:
+    """A button as a card action that sends Rasa the same payload as over REST.
+
+    imBack posts its value into the chat as if the user typed it: right for "Yes" or
+    "Not sure", but an intent payload ('/ask_mesa{"topic":"mesa"}') would show as code.
+    messageBack sends its ``text`` to the bot and shows ``displayText`` in the chat."""
+    title = str(button.get("title", ""))
+    payload = str(button.get("payload", title))
+    if payload == title:
+        return {"type": "imBack", "title": title, "value": payload}
+    return {"type": "messageBack", "title": title, "displayText": title, "text": payload}
+
+
 def hero_card(text: str | None, buttons: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    # imBack posts the payload back as if typed, so Rasa sees the same payload as over REST.
-    actions = [{"type": "imBack", "title": str(b.get("title", "")), "value": str(b.get("payload", b.get("title", "")))}
-               for b in buttons]
+    actions = [card_action(b) for b in buttons]
     content: dict[str, Any] = {"buttons": actions}
     if text:
         content["text"] = as_html(text)

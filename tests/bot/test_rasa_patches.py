@@ -1,11 +1,19 @@
-"""The cached action-result validator accepts and rejects exactly what Rasa's own does."""
+"""bot/rasa_patches.py: each speed fix gives exactly what Rasa's own code gives."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.tracker_store  # noqa: F401  (importing our Rasa code installs the patch)
@@ -78,3 +86,139 @@ def test_trackers_round_trip_through_the_cached_search():
               SlotSet("age", 14), ActiveLoop("screening_form")]
     restored = [Event.from_parameters(e.as_dict()) for e in events]
     assert restored == events
+
+
+# --- the sequential graph runner against Rasa's dask one, on a small graph -------------------
+
+class _Add(GraphComponent):
+    """out = sum of its inputs + config["plus"]; counts its runs."""
+
+    runs: ClassVar[list[str]] = []
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> _Add:
+        return cls(config)
+
+    def add(self, **numbers: int) -> int:
+        _Add.runs.append(self.config["name"])
+        return sum(numbers.values()) + self.config["plus"]
+
+
+class _Fails(_Add):
+    def add(self, **numbers: int) -> int:
+        raise RuntimeError("boom")
+
+
+def _schema(fails: bool = False) -> GraphSchema:
+    def node(name: str, needs: dict, target: bool = False, uses: type = _Add) -> SchemaNode:
+        return SchemaNode(needs=needs, uses=uses, constructor_name="create", fn="add",
+                          config={"name": name, "plus": len(name)}, eager=True, is_target=target)
+
+    return GraphSchema({
+        "a": node("a", {"x": "__x__"}),
+        "b": node("b", {"a": "a"}),
+        "c": node("c", {"a": "a", "b": "b"}, target=True, uses=_Fails if fails else _Add),
+        "d": node("d", {"b": "b", "y": "__y__"}, target=True),
+        "unused": node("unused", {"x": "__x__"}),
+    })
+
+
+def _runner(schema: GraphSchema, tmp_path) -> DaskGraphRunner:
+    storage = LocalModelStorage(tmp_path)
+    return DaskGraphRunner(schema, storage, ExecutionContext(schema), hooks=None)
+
+
+@pytest.mark.parametrize("targets", [None, ["c"], ["d"], ["b", "d"], ["a"]])
+def test_the_sequential_runner_gives_what_dask_gives(tmp_path, targets):
+    runner = _runner(_schema(), tmp_path)
+    inputs = {"__x__": 1, "__y__": 10}
+    _Add.runs.clear()
+    by_dask = rasa_patches._dask_run(runner, inputs, targets)
+    dask_runs = sorted(_Add.runs)
+    _Add.runs.clear()
+    ours = runner.run(inputs, targets)  # the patched method
+    assert ours == by_dask
+    assert sorted(_Add.runs) == dask_runs, "the same nodes, each once"
+    assert "unused" not in _Add.runs
+    if targets is None:
+        a = 1 + 1  # x + len("a")
+        b = a + 1
+        assert ours == {"c": a + b + 1, "d": b + 10 + 1}
+
+
+def test_a_missing_input_reaches_the_node_as_dask_would_pass_it(tmp_path):
+    runner = _runner(_schema(), tmp_path)
+    with pytest.raises(GraphRunError) as ours:
+        runner.run({"__x__": 1}, ["d"])  # no __y__
+    with pytest.raises(GraphRunError) as theirs:
+        rasa_patches._dask_run(runner, {"__x__": 1}, ["d"])
+    assert "Missing input" in str(ours.value) and str(ours.value) == str(theirs.value)
+
+
+def test_errors_and_name_clashes_are_reported_as_rasa_reports_them(tmp_path):
+    runner = _runner(_schema(fails=True), tmp_path)
+    with pytest.raises(Exception) as ours:
+        runner.run({"__x__": 1, "__y__": 2}, ["c"])
+    with pytest.raises(Exception) as theirs:
+        rasa_patches._dask_run(runner, {"__x__": 1, "__y__": 2}, ["c"])
+    assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+    with pytest.raises(GraphRunError, match="clashes with a node name"):
+        runner.run({"__x__": "a"}, ["a"])
+
+
+# --- what a call to the action server carries ---------------------------------------------------
+
+def _screening_tracker() -> DialogueStateTracker:
+    from rasa.shared.core.events import BotUttered, SessionStarted
+
+    tracker = DialogueStateTracker("abc", [])
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    for text in ("I want to do a risk screening", "no", "practitioner"):
+        tracker.update(UserUttered(text, {"name": "inform", "confidence": 0.9}))
+        tracker.update(ActionExecuted("screening_form"))
+        tracker.update(BotUttered("next question"))
+        tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("14", {"name": "inform", "confidence": 0.9}))
+    tracker.update(SlotSet("age", 14))
+    return tracker
+
+
+TRACKER = _screening_tracker()
+
+
+def _call(events_setting: str | None) -> dict:
+    kwargs = {"enable_selective_domain": True} | ({"cse_events": events_setting} if events_setting else {})
+    action = RemoteAction("validate_screening_form", EndpointConfig("http://127.0.0.1:1/webhook", **kwargs))
+    return action._action_call_format(TRACKER, Domain.empty())
+
+
+def test_without_the_setting_a_call_is_rasas_own():
+    action = RemoteAction("validate_screening_form", EndpointConfig("http://127.0.0.1:1/webhook",
+                                                                     enable_selective_domain=True))
+    assert _call(None) == rasa_patches._rasa_action_call_format(action, TRACKER, Domain.empty())
+    assert len(_call(None)["tracker"]["events"]) == len(TRACKER.events)
+
+
+def test_current_turn_sends_the_turns_events_and_the_same_state_otherwise():
+    full, turn = _call(None), _call("current_turn")
+    assert [e["event"] for e in turn["tracker"]["events"]] == ["user", "slot"]
+    assert turn["tracker"]["events"][0]["text"] == "14"
+    assert {k: v for k, v in turn["tracker"].items() if k != "events"} == \
+        {k: v for k, v in full["tracker"].items() if k != "events"}
+    assert {k: v for k, v in turn.items() if k != "tracker"} == {k: v for k, v in full.items() if k != "tracker"}
+    assert "domain" not in turn  # enable_selective_domain: our actions declare no need for it
+
+
+def test_the_sdk_builds_the_same_tracker_view_our_actions_read():
+    from rasa_sdk import Tracker
+
+    full, turn = (Tracker.from_dict(_call(s)["tracker"]) for s in (None, "current_turn"))
+    for view in (lambda t: t.slots, lambda t: t.latest_message, lambda t: t.active_loop,
+                 lambda t: t.sender_id, lambda t: t.latest_action_name,
+                 lambda t: list(t.get_latest_entity_values("age"))):
+        assert view(turn) == view(full)

@@ -203,10 +203,14 @@ def test_buttons_become_a_hero_card_with_imback_actions(teams_server):
         ("imBack", "Yes", "Yes"), ("imBack", "No", "No"), ("imBack", "Not sure", "Not sure")]
 
 
-def test_a_button_payload_with_an_intent_goes_back_as_the_imback_value(teams_server):
+def test_a_button_with_an_intent_payload_is_a_messageback_showing_its_title(teams_server):
     replies = replies_until(teams_server, say(teams_server, "what is the MEG"), "Missing and Exploited Group")
     buttons = [b for r in replies for a in r.body.get("attachments") or [] for b in a["content"].get("buttons", [])]
-    assert {"type": "imBack", "title": "The MESA subgroup", "value": '/ask_mesa{"topic":"mesa"}'} in buttons
+    assert {"type": "messageBack", "title": "The MESA subgroup", "displayText": "The MESA subgroup",
+            "text": '/ask_mesa{"topic":"mesa"}'} in buttons
+    # Pressing it: Teams sends the messageBack's text as the activity's text.
+    pressed = say(teams_server, '/ask_mesa{"topic":"mesa"}')
+    assert "MESA" in reply_text(replies_until(teams_server, pressed, "MESA"))
 
 
 def test_the_token_is_cached_across_messages(teams_server):
