@@ -36,7 +36,10 @@ def test_identifiers_are_nowhere_after_a_conversation(bot, server, sender):
     for message in MESSAGES:
         bot.send(sender, message)
     stored = _db_text(server["db"])
-    raw = server["db"].read_bytes().decode("latin-1")
+    # the database file and its write-ahead log (recent rows live there until a checkpoint)
+    files = sorted(server["db"].parent.glob(server["db"].name + "*"))
+    assert any(f.name.endswith("-wal") for f in files), files
+    raw = "".join(f.read_bytes().decode("latin-1") for f in files)
     logs = "".join(p.read_text(encoding="utf-8", errors="replace") for p in server["logs"].values())
     api = requests.get(f"{server['url']}/conversations/{sender}/tracker", params={"token": server["token"]},
                        timeout=10)
