@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot import rasa_patches
+from bot.components.digest_cache import DigestCache
 
 MODEL_FILE = "tfidf_intent_classifier.pkl"
 rasa_patches.install()  # cached validation of action server responses (bot/rasa_patches.py)
@@ -74,6 +75,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._storage = model_storage
         self._resource = resource
         self.pipeline = pipeline
+        self._cache: DigestCache[np.ndarray] = DigestCache()  # repeated answers: "no", "high"...
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -93,6 +95,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if examples:
             self.pipeline = self._new_pipeline()
+            self._cache = DigestCache()
             self.pipeline.fit([_document(e) for e in examples], [e.get(INTENT) for e in examples])
             with self._storage.write_to(self._resource) as directory:
                 (directory / MODEL_FILE).write_bytes(pickle.dumps(self.pipeline))
@@ -114,7 +117,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if self.pipeline is None:
             return messages
         texts = [_document(m) for m in messages]
-        probabilities = _probabilities(self.pipeline, texts)
+        probabilities = [self._cache.get(text, lambda doc: _probabilities(self.pipeline, [doc])[0]) for text in texts]
         labels = self.pipeline.classes_
         for message, probs in zip(messages, probabilities, strict=True):
             order = np.argsort(probs)[::-1][: self.config["ranking_length"]]

@@ -25,6 +25,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.digest_cache import DigestCache
 from cse_core import safety
 
 SAFETY_KEY = "safety"
@@ -40,6 +41,7 @@ class SafetyCheck(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
+        self._cache: DigestCache[safety.SafetyResult] = DigestCache()  # repeated answers: "no"...
 
     @classmethod
     def create(
@@ -56,7 +58,7 @@ class SafetyCheck(GraphComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue  # button payloads name their intent already
-            result = safety.check(text)
+            result = self._cache.get(text, safety.check)
             message.set(SAFETY_KEY, {"kind": result.kind, "rule": result.reason}, add_to_output=True)
             if result.kind:
                 self._override(message, result.kind)
