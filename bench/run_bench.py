@@ -375,7 +375,7 @@ def measure(system: System, work: Path, args: argparse.Namespace, messages: int 
         rasa = start_server("rasa", [RASA, "run", "--model", str(system.model), "--endpoints", str(system.endpoints),
                                      "--credentials", str(system.credentials), "--port", str(rasa_port),
                                      "--interface", "127.0.0.1", "--cors", "*", "--enable-api",
-                                     "--auth-token", secrets.token_urlsafe(16)],
+                                     "--auth-token", secrets.token_hex(16)],
                             system.cwd, system.env, logdir)
         servers.append(rasa)
         with Sampler(servers):

@@ -33,13 +33,14 @@ fi
 # git under var/secrets/, and can be given instead in the environment.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   mkdir -p var/secrets && chmod 700 var/secrets
-  [ -s var/secrets/rasa_auth_token ] || (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/secrets/rasa_auth_token)
+  # hex: a token starting with "-" would be read as an option (hence also --auth-token=...)
+  [ -s var/secrets/rasa_auth_token ] || (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' > var/secrets/rasa_auth_token)
   RASA_AUTH_TOKEN="$(cat var/secrets/rasa_auth_token)"
 fi
 
 # CSE_CREDENTIALS: a server-side credentials file with the Teams channel (docs/teams.md).
 .venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials "${CSE_CREDENTIALS:-credentials.yml}" \
-  --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
+  --port "$RASA_PORT" --interface 127.0.0.1 --cors "*" --enable-api --auth-token="$RASA_AUTH_TOKEN" &
 pids+=($!)
 
 # The web chat page (web/), and the process-map pictures at /maps/.

@@ -117,7 +117,7 @@ set -m
 # Rasa's HTTP API (trackers, model) needs this token, shared by both replicas.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   mkdir -p var/secrets && chmod 700 var/secrets
-  [ -s var/secrets/rasa_auth_token ] || (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > var/secrets/rasa_auth_token)
+  [ -s var/secrets/rasa_auth_token ] || (umask 077; "$PY" -c 'import secrets; print(secrets.token_hex(32))' > var/secrets/rasa_auth_token)
   RASA_AUTH_TOKEN="$(cat var/secrets/rasa_auth_token)"
 fi
 
@@ -129,7 +129,7 @@ pids+=($!); names+=("action server (port $CSE_ACTIONS_PORT)"); logs+=("$LOG_DIR/
 for replica in a b; do
   if [ "$replica" = a ]; then port="$RASA_PORT_A"; else port="$RASA_PORT_B"; fi
   .venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
-    --port "$port" --interface 127.0.0.1 --cors "*" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+    --port "$port" --interface 127.0.0.1 --cors "*" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
     >"$LOG_DIR/rasa-$replica.log" 2>&1 &
   pids+=($!); names+=("Rasa replica $replica (port $port)"); logs+=("$LOG_DIR/rasa-$replica.log")
 done
