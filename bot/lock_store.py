@@ -15,7 +15,6 @@ with the same keys as Rasa's ``type: redis`` (url, port, db, password, key_prefi
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,7 +23,6 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
