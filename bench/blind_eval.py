@@ -80,13 +80,12 @@ class Index:
                     n = _norm(line.lstrip("- "))
                     if len(n) >= 25:
                         lines.append(n)
-            for fact in getattr(entry, "facts", {}).values() if hasattr(entry, "facts") else []:
-                text = fact if isinstance(fact, str) else getattr(fact, "text", "")
-                n = _norm(k.fill_contacts(text))
+            for fact in _facts(entry.id):
+                n = _norm(k.fill_contacts(fact))
                 if len(n) >= 25:
                     lines.append(n)
             index.snippets[entry.id] = sorted(set(lines), key=len, reverse=True)
-        for key, value in k.messages.items():
+        for key, value in [*k.messages.items(), *_conversation_messages().items()]:
             if "clarify" in key and isinstance(value, str):
                 first = _norm(value.splitlines()[0])
                 if first:
@@ -110,6 +109,37 @@ class Index:
     def is_clarify(self, reply: str) -> bool:
         text = _norm(reply)
         return any(c in text for c in self.clarify)
+
+
+def _facts(entry_id: str) -> list[str]:
+    """Short answers to one attribute of an entry (knowledge/followups.yml), when present."""
+    try:
+        from cse_core import talk
+    except ImportError:
+        return []
+    return [f.text for f in talk.get().facts.get(entry_id, {}).values()]
+
+
+def _conversation_messages() -> dict[str, Any]:
+    try:
+        from cse_core import talk
+    except ImportError:
+        return {}
+    return talk.get().messages
+
+
+# A described concern gets an answer about acting on it (issue 11: "signs lists are for
+# people asking about signs, not for people who have just described them"). It answers a
+# question about what to do or about the signs of the child described.
+SITUATION_COVERS = {"what_to_do", "contact_cap", "signs", "risk_indicators", "under_13", "immediate_risk"}
+
+
+def is_situation_reply(index: Index, reply: str) -> bool:
+    try:
+        opening = _norm(_conversation_messages()["situation_matches"].split("{")[0])
+    except KeyError:
+        return False
+    return bool(opening) and opening in _norm(reply)
 
 
 def first_line(messages: list[dict[str, Any]]) -> str:
@@ -163,6 +193,8 @@ def score_topics(index: Index, messages: list[dict[str, Any]], expect: list[str]
             return RIGHT
         if not found and must and facts_ok and not index.is_clarify(reply):
             return RIGHT  # a short fact answer (e.g. "their email is ...") with the asked fact
+        if set(expect) & SITUATION_COVERS and is_situation_reply(index, reply) and facts_ok:
+            return RIGHT
     if index.is_clarify(reply):
         return CLARIFIED
     return WRONG

@@ -63,14 +63,16 @@ def parse_yes_no(text: str) -> str | None:
 
 # Ratings of an indicator. Level words first; then everyday phrases.
 _LEVEL_WORDS = {"high": "high", "medium": "medium", "med": "medium", "moderate": "medium", "low": "low"}
+_SKIP = ["skip", "skip it", "skip this", "skip this one", "pass", "n/a", "na", "not applicable", "no idea",
+         "next", "leave it", "leave it blank", "rather not say", "prefer not to say", "don't want to say", "unsure"]
 _RATING_PHRASES: list[tuple[str, list[str]]] = [
-    (NOT_KNOWN, _UNSURE),
+    (NOT_KNOWN, _UNSURE + _SKIP),
     ("low", ["not very", "not a lot", "not much", "not really much", "a bit", "a little", "a little bit",
              "bit", "slight", "slightly", "minor", "mild", "mildly", "small", "a few", "occasionally",
              "sometimes", "a tad", "1"]),
     ("no_concern", ["no concern", "no concerns", "not a concern", "none", "no", "nope", "nah", "nothing",
-                    "not at all", "not really", "fine", "ok", "okay", "all good", "n/a", "na", "not an issue", "no issues",
-                    "no problem", "no problems", "zero", "0", "not applicable", "not worried", "no worries"]),
+                    "not at all", "not really", "fine", "ok", "okay", "all good", "not an issue", "no issues",
+                    "no problem", "no problems", "zero", "0", "not worried", "no worries"]),
     ("high", ["a lot", "lots", "very", "very worried", "very concerned", "really worried", "serious",
               "seriously", "severe", "major", "huge", "extreme", "extremely", "massive", "loads", "big", "3",
               "yes a lot", "really bad", "constantly", "all the time"]),
@@ -141,6 +143,11 @@ def parse_age(k: Knowledge, text: str) -> Age | None:
     numbers += [_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", t) if w in _NUMBER_WORDS]
     if re.search(r"\bmonths?\b", t):
         return None
+    school_year = re.search(r"\b(?:year|yr) ?(\d{1,2})\b", t)
+    if school_year and 1 <= int(school_year[1]) <= 13 and len(numbers) == 1:
+        # school year N: aged N+4 or N+5; the younger age errs towards the under-13 rule
+        years = int(school_year[1]) + 4
+        return Age(band=_band_for(k, years), years=years)
     if len(numbers) == 1 and 0 < numbers[0] <= 25:
         return Age(band=_band_for(k, numbers[0]), years=numbers[0])
     return None
@@ -164,8 +171,11 @@ def parse_case_status(k: Knowledge, text: str) -> str | None:
     for pid, pathway in k.pathways.items():
         if t == _norm(pathway.question_label):
             return pid
-    if _has(t, _UNSURE):
-        return UNKNOWN_STATUS
+    described = _described_status(text)
+    if _has(t, _UNSURE) and not (described == "new_case" and "known to" in t):
+        return UNKNOWN_STATUS  # "not known to anyone" is a new case; "not sure" is not known
+    if described:
+        return described
     best, best_len = None, 0
     for pid, pathway in k.pathways.items():
         for kw in pathway.keywords:
@@ -176,6 +186,20 @@ def parse_case_status(k: Knowledge, text: str) -> str | None:
     if parse_yes_no(t) == NO or _has(t, ["not known to services", "no services", "no one involved"]):
         return "new_case"
     return None
+
+
+def _described_status(text: str) -> str | None:
+    """A status in people's words ("she's got a social worker", "placed here by another
+    council"): knowledge/dialogue.yml's case_status phrases, most specific status first."""
+    from cse_core import phrases, talk  # spaCy: loaded only for free-text statuses
+
+    t = talk.get()
+    whole = _norm(text).strip(" .!?")
+    if whole in t.case_status_answers:
+        return t.case_status_answers[whole]
+    doc = phrases.parse(text)
+    found = {m.label for m in t.case_status.best(doc, also=t.status_keywords.find(doc) if t.status_keywords else [])}
+    return next((pid for pid in t.status_priority if pid in found), None)
 
 
 def find_indicator(k: Knowledge, text: str) -> str | None:

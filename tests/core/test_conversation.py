@@ -1,0 +1,192 @@
+"""Conversations, not single questions (issue 11): follow-ups read against the topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from cse_core import conversation, talk
+from cse_core.conversation import Context
+
+
+@pytest.fixture(scope="module")
+def t(k):
+    return talk.load(k)
+
+
+def say(k, t, text, ctx=None, intent="nlu_fallback", confidence=0.3, audience="practitioner", in_form=False):
+    return conversation.respond(k, t, text, intent, confidence, ctx or Context(), audience, in_form=in_form)
+
+
+def text_of(reply):
+    return "\n".join(m.text for m in reply.messages)
+
+
+def buttons_of(reply):
+    return [b.title for m in reply.messages for b in m.buttons]
+
+
+# --- attributes of the topic -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "fact"), [
+    ("contact_cap", "and their email?", "childrensaccesspoint@darlington.gov.uk"),
+    ("contact_cap", "whats the number", "01325 406222"),
+    ("meg", "how often does it meet?", "monthly"),
+    ("meg", "who chairs it", "Safeguarding Lead from Durham Constabulary"),
+    ("meg", "how do i get a case on it", "DSP@darlington.gov.uk"),
+    ("information_sharing", "where do i send it?", "Durham Constabulary"),
+    ("information_sharing", "what do i put on it", "suspected vehicles"),
+    ("step_down", "how long does that last", "up to 3 months"),
+    ("grooming_stages", "how long does it take?", "a few days to several years"),
+    ("pathway_open_social_care", "how long does that take", "within 24 hours"),
+])
+def test_an_attribute_of_the_topic_is_its_fact_with_the_source(k, t, topic, question, fact):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.kind == "fact"
+    assert fact in text_of(reply)
+    assert "Source:" in text_of(reply)
+
+
+def test_two_attributes_in_one_question_get_both_facts(k, t):
+    reply = say(k, t, "who chairs the MEG and how often does it meet", intent="ask_meg", confidence=0.9)
+    assert "monthly" in text_of(reply) and "Durham Constabulary" in text_of(reply)
+
+
+def test_an_attribute_the_guidance_does_not_give_says_so_and_never_invents(k, t):
+    reply = say(k, t, "what's their website?", Context("information_sharing"))
+    assert "doesn't say" in text_of(reply)
+    assert "www." not in text_of(reply).split("Here is what it does say:")[0]
+
+
+def test_an_attribute_held_by_a_related_topic_is_found_there(k, t):
+    """After a social-care pathway that names the MEG, "who chairs that meeting" is the MEG."""
+    reply = say(k, t, "who chairs that meeting then", Context("pathway_open_social_care", "open_social_care", "low"))
+    assert "chaired by a Safeguarding Lead from Durham Constabulary" in text_of(reply)
+    assert reply.context.entry == "meg"
+
+
+# --- pathway x level ---------------------------------------------------------------------
+
+
+def test_a_level_after_a_pathway_is_that_cell(k, t):
+    reply = say(k, t, "and if it's high?", Context("pathway_open_early_help", "open_early_help"))
+    body = text_of(reply)
+    assert reply.kind == "cell" and "high risk" in body
+    assert "Children's First Response Team" in body
+    assert "remains open to Early Help" not in body  # the low-risk step is not shown
+    assert reply.context.level == "high"
+
+
+def test_another_status_keeps_the_level_asked(k, t):
+    reply = say(k, t, "what if it's a new case instead?", Context("pathway_open_early_help", "open_early_help", "medium"))
+    assert reply.context.pathway == "new_case" and reply.context.level == "medium"
+    assert "Children and Families Assessment Team" in text_of(reply)
+
+
+def test_a_status_and_level_in_one_message(k, t):
+    reply = say(k, t, "open to social care, low risk, what happens")
+    assert reply.kind == "cell" and reply.context.pathway == "open_social_care"
+    assert "within 24 hours" in text_of(reply)
+    assert "Designated CSE worker" not in text_of(reply)  # medium and high only
+
+
+def test_a_route_with_the_same_steps_at_every_level_says_so(k, t):
+    reply = say(k, t, "child from out of area living here, low risk, what happens?")
+    assert reply.context.pathway == "out_of_authority"
+    assert "same steps at every level" in text_of(reply)
+
+
+def test_a_level_after_a_screening_outcome_is_read_against_its_pathway(k, t):
+    reply = say(k, t, "what if CAP rate it high though", Context("pathway_new_case", "new_case", "low"))
+    assert reply.kind == "cell" and reply.context.level == "high"
+
+
+# --- pronouns, ellipsis and siblings -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("trauma_bonding", "how does that end?", "breaking_bond"),
+    ("trauma_bonding", "why does that happen", "survival_brain"),
+    ("stage_befriending", "and the next one?", "stage_exchange_of_favours"),
+    ("stage_control", "and the one before it?", "stage_exchange_of_favours"),
+    ("stage_exchange_of_favours", "and what happens after control?", "stage_exploitation"),
+    ("model_boyfriend", "and the party model?", "model_party"),
+    ("meg", "tell me more", "mesa"),
+])
+def test_follow_ups_lead_to_the_entry_they_mean(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_boys_as_well_is_answered_from_the_guidance(k, t):
+    reply = say(k, t, "does it happen to lads as well?", Context("trauma_bonding"))
+    assert "boys and young men" in text_of(reply)
+
+
+def test_an_unresolvable_follow_up_asks_one_short_question_with_the_likely_topics(k, t):
+    reply = say(k, t, "and what about that?", Context("trauma_bonding"))
+    assert reply.kind == "clarify"
+    assert len(reply.messages) == 1 and reply.messages[0].buttons
+    assert "Breaking the trauma bond" in buttons_of(reply)
+    assert "I can help with" not in text_of(reply)  # never the capabilities menu
+
+
+def test_a_new_topic_replaces_the_old_one(k, t):
+    reply = say(k, t, "what's the difference between the boyfriend model and the party model", Context("meg"))
+    assert reply.kind == "compare"
+    assert "'boyfriend' / pimp model" in text_of(reply) and "'party' model" in text_of(reply)
+
+
+def test_a_comparison_with_the_current_topic(k, t):
+    reply = say(k, t, "how is that different from the party model?", Context("model_boyfriend"))
+    assert reply.kind == "compare"
+    assert {b for b in buttons_of(reply)} == {"The 'boyfriend' / pimp model", "The 'party' model"}
+
+
+def test_a_question_the_classifier_is_sure_of_is_left_to_it(k, t):
+    assert say(k, t, "what is trauma bonding", Context("meg"), intent="ask_trauma_bonding", confidence=0.95) is None
+
+
+# --- what should I do ---------------------------------------------------------------------
+
+
+def test_what_should_i_do_on_its_own_is_the_what_to_do_answer(k, t):
+    reply = say(k, t, "What should I do?", intent="ask_capabilities", confidence=0.6)
+    assert reply.context.entry == "what_to_do"
+    assert "01325 406222" in text_of(reply) and "999" in text_of(reply)
+
+
+def test_what_should_i_do_after_a_topic_is_what_to_do(k, t):
+    reply = say(k, t, "ok so what do i do now", Context("signs"))
+    assert reply.context.entry == "what_to_do"
+
+
+# --- other areas' words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    ("how do i make a MASH referral", "what_to_do", "Children's Access Point"),
+    ("is there a mace panel in darlington", "meg", "Missing and Exploited Group"),
+    ("im the dsl, what do i do", "what_to_do", "not from the Darlington procedure"),
+])
+def test_other_areas_words_say_what_darlington_calls_them(k, t, question, entry, says):
+    reply = say(k, t, question)
+    assert reply.context.entry == entry
+    assert says in reply.messages[0].text.split("\n\n")[0]
+
+
+def test_a_term_is_explained_once_per_conversation(k, t):
+    first = say(k, t, "how do i make a MASH referral")
+    again = say(k, t, "how do i make a MASH referral", first.context)
+    assert "In Darlington" in text_of(first)
+    assert not text_of(again).startswith("In Darlington")
+
+
+# --- context in the slot ------------------------------------------------------------------
+
+
+def test_context_round_trips_through_a_slot_and_keeps_no_text():
+    ctx = Context("meg", "new_case", "high", ["mace"])
+    assert Context.from_slot(ctx.to_slot()) == ctx
+    assert Context.from_slot({"entry": "meg", "level": "enormous"}).level is None
+    assert Context.from_slot("garbage") == Context()
