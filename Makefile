@@ -81,8 +81,14 @@ test-e2e: $(MODEL) $(MAPS)
 test-channels: $(MODEL)
 	$(PY) -m pytest -q tests/channels
 
-# Real headless Chromium (Debian's chromium + chromium-driver; .ci/run installs them).
-test-web: $(MODEL)
+# Real headless Chromium (Debian's chromium + chromium-driver; .ci/run installs them), with
+# axe-core installed from npm by its lock file (never fetched at test time), and the process maps.
+AXE := tests/web/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
+	npm ci --prefix tests/web/axe --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-web: $(MODEL) $(MAPS) $(AXE)
 	$(PY) -m pytest -q tests/web
 
 # Two replicas on the real PostgreSQL and Redis (docs/scaling.md), and the deploy files checked.
