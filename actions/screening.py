@@ -93,17 +93,17 @@ def _prefill(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     k = kb()
     known = set(screening.slot_names(k))
     values = {s: v for s, v in values.items() if s in known and isinstance(v, str)}
-    items = []
+    items, accepted = [], {}
     for slot, value in values.items():
         question = screening.question(k, slot)
         if question is None or screening.parse(k, question, _typed(k, question, value)) != value:
             continue  # only values the question itself would accept
+        accepted[slot] = value
         items.append(talk_data().message("prefill_item").format(name=_label(k, question), value=_shown(k, slot, value)))
     events: Events = [SlotSet(PREFILL_SLOT, None)]
     if items:
         dispatcher.utter_message(text=talk_data().message("prefill_intro").format(items="; ".join(items)))
-        events += [SlotSet(slot, value) for slot, value in values.items()
-                   if screening.question(k, slot) is not None]
+        events += [SlotSet(slot, value) for slot, value in accepted.items()]
     return events
 
 

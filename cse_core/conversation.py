@@ -265,9 +265,7 @@ def _situation_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: st
     names = [i.name for i in k.indicators if i.id in s.signs]
     lines = [_msg(t, "situation_matches").format(section=t.signs_section, names="; ".join(names))]
     if s.referral_required:
-        who = "who_both" if s.under_13 and s.learning_disability else (
-            "who_under_13" if s.under_13 else "who_learning_disability")
-        lines.append(_msg(t, "situation_referral").format(who=_msg(t, who)))
+        lines.append(_referral_line(t, s))
     if s.case_status:
         pathway = k.pathways[s.case_status]
         first = answers.steps_for_level(k, pathway, "low")[:1] or [k.fill_contacts(st.text) for st in pathway.steps][:1]
@@ -285,10 +283,24 @@ def _situation_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: st
     return Reply([Message(act), Message("\n".join(lines)), offer], new_ctx, "situation", prefill=s.prefill())
 
 
-def _worried_reply(k: Knowledge, t: Talk, audience: str, ctx: Context) -> Reply:
-    text = k.fill_contacts(_msg(t, "situation_worried")).strip()
-    buttons = [answers.topic_button(k, k.entries["signs"]), Button(_msg(t, "situation_offer_button"), "/start_screening")]
-    return Reply([Message(text, buttons)], Context("what_to_do", None, None, list(ctx.said)), "situation")
+def _worried_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: str, ctx: Context) -> Reply:
+    """A worried person with no sign named: what to do (the guidance's answer), the referral
+    rule where it applies, and the signs and the pre-screen offered next."""
+    reply = _what_to_do(k, s.speaker if s.speaker in (answers.PARENT, answers.PRACTITIONER) else audience, ctx)
+    first = reply.messages[0]
+    extra = [answers.topic_button(k, k.entries["signs"]), Button(_msg(t, "situation_offer_button"), "/start_screening")]
+    text = first.text
+    if s.referral_required:
+        text = f"{_referral_line(t, s)}\n\n{text}"
+    reply.messages[0] = Message(text, extra + first.buttons[:3], first.process_map)
+    reply.kind = "situation"
+    return reply
+
+
+def _referral_line(t: Talk, s: situation.Situation) -> str:
+    who = "who_both" if s.under_13 and s.learning_disability else (
+        "who_under_13" if s.under_13 else "who_learning_disability")
+    return _msg(t, "situation_referral").format(who=_msg(t, who))
 
 
 def _sibling_named(k: Knowledge, current: Entry | None, named: Entry, doc: Any) -> Entry:
@@ -341,6 +353,9 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
     cues = read_cues(k, t, doc)
     s = situation.read(k, t, doc, text, t.status_priority)
 
+    if t.not_covered and t.not_covered.find(doc) and not s.describes_concern:
+        return Reply([Message(k.fill_contacts(k.message("out_of_scope")).strip())], ctx, "not_covered")
+
     if s.describes_concern and not in_form:
         reply = _situation_reply(k, t, s, audience, ctx)
         topic = k.entry_for_intent(intent)
@@ -349,7 +364,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             reply.messages += extra.messages
         return reply
     if s.worried_without_signs and not cues.mentions and not in_form:
-        return _worried_reply(k, t, audience, ctx)
+        return _worried_reply(k, t, s, audience, ctx)
     if in_form and not (parsing.is_question(text) or cues.attributes or cues.kinds or cues.compare):
         return None  # a pre-screen answer the form did not understand is asked again, not answered
 

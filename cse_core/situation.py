@@ -95,9 +95,9 @@ def _ages(doc: Doc) -> list[int]:
             found.append(value + 4)  # school year N: aged N+4 to N+5; the younger errs to safety
             continue
         is_age = after[:2] in (["year", "old"], ["years", "old"], ["yr", "old"], ["yrs", "old"]) or \
-            before[-1:] in (["aged"], ["age"]) or \
-            before in (["she", "is"], ["he", "is"], ["she", "'s"], ["he", "'s"], ["i", "'m"], ["i", "m"], ["i", "am"],
-                       ["they", "are"], ["who", "is"], ["only", "just"]) or before[-1:] in (["im"], ["shes"], ["hes"])
+            before[-1:] in (["aged"], ["age"], ["im"], ["shes"], ["hes"]) or \
+            (before[-1:] in (["is"], ["'s"], ["s"], ["am"], ["'m"], ["m"], ["are"], ["turned"], ["just"])
+             and (len(before) < 2 or before[-2] in _SUBJECTS | {"who", "only", "she", "he", "i", "they"}))
         if not is_age:
             continue
         rest = after[2:3] if after[:1] in (["year"], ["years"], ["yr"], ["yrs"]) else after[:1]

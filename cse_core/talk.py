@@ -59,6 +59,7 @@ class Talk:
     questions: PhraseSet  # label: what_now / worried / is_cse / is_normal
     learning_disability: PhraseSet
     case_status: PhraseSet  # label: pathway id
+    not_covered: PhraseSet | None = None  # safeguarding words about something else (Prevent, adults)
     status_keywords: PhraseSet | None = None  # pathways.yml keywords, written forms
     case_status_answers: dict[str, str] = field(default_factory=dict)  # whole typed answer -> pathway id
     signs_section: str = "2.1"
@@ -192,6 +193,7 @@ def load(k: Knowledge, base: Path | None = None) -> Talk:
                                                       "signs.yml: learning_disability")}),
         case_status=PhraseSet(status_groups),
         status_keywords=PhraseSet(keyword_status, exact=True),
+        not_covered=PhraseSet({"not_covered": _phrases(dialogue.get("not_covered") or [], "dialogue.yml: not_covered")}),
         signs_section=str(signs_raw.get("section") or "2.1"),
         status_priority=_priority(k, dialogue),
         case_status_answers={str(a).lower(): pid for pid, answers in (dialogue.get("case_status_answers") or {}).items()

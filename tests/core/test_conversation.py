@@ -190,3 +190,13 @@ def test_context_round_trips_through_a_slot_and_keeps_no_text():
     assert Context.from_slot(ctx.to_slot()) == ctx
     assert Context.from_slot({"entry": "meg", "level": "enormous"}).level is None
     assert Context.from_slot("garbage") == Context()
+
+
+@pytest.mark.parametrize("question", [
+    "How do I make a Prevent referral about a pupil I think is being radicalised?",
+    "my elderly mum's carer is taking money from her purse, who do I report it to?",
+])
+def test_safeguarding_words_about_something_else_are_out_of_scope(k, t, question):
+    reply = say(k, t, question, intent="ask_what_to_do", confidence=0.8)
+    assert reply.kind == "not_covered"
+    assert "I can only help with Darlington's child sexual exploitation" in text_of(reply)

@@ -97,3 +97,14 @@ def test_ordinary_teenage_life_is_not_a_concern(k, t):
 def test_inside_the_pre_screen_a_description_is_not_a_new_case(k, t):
     text = "she stays out late and has an older boyfriend"
     assert conversation.respond(k, t, text, "nlu_fallback", 0.3, Context(), "parent", in_form=True) is None
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("my daughter is 14 and stays out late", 14),
+    ("she's 13 and has an older boyfriend", 13),
+    ("a 12 year old boy in my class keeps going missing", 12),
+    ("my son, aged 15, has a new phone", 15),
+    ("year 8 girl, truanting", 12),
+])
+def test_the_childs_age_in_everyday_words(k, t, text, age):
+    assert read(k, t, text).age == age
