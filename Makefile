@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale scale bench
+.PHONY: install spacy train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale scale bench
 
 install: $(VENV)/.installed
 
@@ -103,6 +103,11 @@ scale: $(MODEL)
 # BENCH_ARGS="--concurrency 20 --duration 60" and the like; results go to bench/results.jsonl.
 bench: $(SPACY_MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
+
+# Blind evaluation over REST (bench/blind_eval.py); the sets live outside the repository
+# (CSE_BLIND_DIR, default /work/blind) so they never reach training. EVAL_ARGS="--sets safety".
+eval: $(MODEL)
+	$(PY) -m bench.blind_eval $(EVAL_ARGS)
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale
 

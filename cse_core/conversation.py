@@ -222,7 +222,7 @@ def _resolve_followup(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience:
     if current is None:
         return None
     for attribute in cues.attributes:
-        found = _fact_for(k, t, current, attribute, nearby=True)
+        found = _fact_for(k, t, current, attribute, nearby=attribute in _SPECIFIC_ATTRIBUTES)
         if found:
             reply = fact_reply(k, t, found[0], found[1], ctx, cues.attributes)
             if reply:
@@ -249,7 +249,12 @@ def _resolve_followup(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience:
             text = _msg(t, "no_example").format(title=current.title)
             return Reply([Message(text, [answers.topic_button(k, e) for e in options[:4]])], ctx, "clarify")
     if cues.attributes:
-        label = _msg(t, "attribute_labels").get(cues.attributes[0], cues.attributes[0].replace("_", " "))
+        if pathway and ctx.level and current.pathway:
+            return cell_reply(k, t, pathway, ctx.level, ctx)  # its steps say who does what
+        specific = [a for a in cues.attributes if a in _SPECIFIC_ATTRIBUTES]
+        if not specific:
+            return entry_reply(k, current, audience, ctx, "answer")
+        label = _msg(t, "attribute_labels").get(specific[0], specific[0].replace("_", " "))
         prefix = _msg(t, "no_fact").format(what=label, title=current.title)
         return entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
     if cues.kinds or cues.opener or cues.pointer:
@@ -322,8 +327,16 @@ _GENERAL = {"what_is_cse", "about_guidance"}
 
 
 def _specific(entries: list[Entry]) -> list[Entry]:
-    specific = [e for e in entries if e.id not in _GENERAL]
-    return specific if specific else entries
+    """Set aside general entries, and a topic when one of its own sub-entries is named too
+    ("a charity that supports parents": PACE, not the list of resources)."""
+    specific = [e for e in entries if e.id not in _GENERAL] or entries
+    parents = {e.parent for e in specific if e.parent}
+    return [e for e in specific if e.id not in parents] or specific
+
+
+# Attributes only one kind of entry has (a chair, an email): worth looking for on the entries
+# the topic links to. Generic ones ("who does it", "why") are answered by the topic itself.
+_SPECIFIC_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to"}
 
 
 def _with_term(k: Knowledge, t: Talk, reply: Reply, cues: Cues, ctx: Context) -> Reply:
@@ -423,6 +436,9 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             return _with_term(k, t, entry_reply(k, target, audience, ctx, "sibling"), cues, ctx)
         return None
 
+    if current is not None and current.parent and intent_entry is not None and intent_entry.id == current.parent:
+        # "who are the older men usually?" after the befriending model: still that model
+        return entry_reply(k, current, audience, ctx, "answer")
     if current is not None or ctx.pathway:
         classifier_sure = confidence >= 0.85 and intent_entry is not None and not (
             cues.opener or cues.pointer or cues.attributes or cues.kinds or cues.levels)
