@@ -43,7 +43,7 @@ REPLIES = {
 }
 ROLES = {"inform_parent": "parent", "inform_practitioner": "practitioner"}
 # Replies that stand on their own: a greeting is not read as a follow-up.
-OWN_REPLY = {"greet", "goodbye", "bot_challenge"}
+OWN_REPLY = {"greet", "goodbye"}
 
 
 class ActionReply(Action):

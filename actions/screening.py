@@ -152,6 +152,10 @@ for _slot in screening.slot_names(kb()):
     globals()[f"AskScreening_{_slot}"] = type(f"AskScreening_{_slot}", (AskScreeningQuestion,), {"slot": _slot})
 
 
+# parsing.Change names fields as people do; the form's slots are named for what they hold.
+_FIELD_SLOTS = {"age": "age_band", "role": "audience"}
+
+
 class ValidateScreeningForm(Action):
     def name(self) -> str:
         return f"validate_{FORM}"
@@ -243,7 +247,8 @@ class ValidateScreeningForm(Action):
     @staticmethod
     def _change(dispatcher: CollectingDispatcher, tracker: Tracker, change: parsing.Change) -> Events:
         k = kb()
-        question = screening.question(k, screening.IND_PREFIX + change.field) or screening.question(k, change.field)
+        slot = _FIELD_SLOTS.get(change.field, change.field)  # "change age to 12" -> age_band
+        question = screening.question(k, screening.IND_PREFIX + change.field) or screening.question(k, slot)
         value = screening.parse(k, question, change.value_text) if question else None
         if question is None or value is None:
             say(dispatcher, "screening.change_unknown")

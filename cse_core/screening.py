@@ -71,7 +71,8 @@ def parse(k: Knowledge, q: Question, text: str) -> str | None:
         age = parsing.parse_age(k, text)
         return age.band if age else None
     if q.kind == "case_status":
-        return parsing.parse_case_status(k, text)
+        # "what's early help?" asks; it must not be recorded as "open to Early Help"
+        return None if parsing.is_question(text) else parsing.parse_case_status(k, text)
     if parsing.is_question(text):
         return None
     return parsing.parse_yes_no(text)

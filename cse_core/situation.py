@@ -24,6 +24,8 @@ _NUMBER_WORDS = {w: n for n, w in enumerate(
 # Words after an age that make it someone else's ("a 19 year old boyfriend").
 _NOT_THE_CHILD = {"boyfriend", "girlfriend", "man", "men", "bloke", "guy", "lad", "lads", "male", "woman", "bf", "gf",
                   "brother", "cousin", "friend", "mate", "neighbour", "adult"}
+# Indicators that are a concern even alone (an adult, control, sexual risk, recruiting).
+_STRONG = {"abusive_adults", "coercion_control", "sexualised_risk", "sexual_health", "risk_to_others"}
 _SUBJECTS = {"she", "he", "i", "they", "daughter", "son", "child", "kid", "girl", "boy", "pupil", "student"}
 
 
@@ -39,19 +41,38 @@ class Situation:
     learning_disability: bool = False
     case_status: str | None = None  # a pathway id
     questions: set[str] = field(default_factory=set)  # what_now, worried, is_cse, is_normal
+    case_holder: bool = False  # the writer holds the case ("I'm her social worker")
 
     @property
     def under_13(self) -> bool:
         return self.age_band == "under_13"
 
     @property
+    def strong(self) -> bool:
+        """A sign that is a concern on its own: a high level, an adult or control or sexual
+        risk, or several indicators together."""
+        return any(level == "high" for level in self.signs.values()) or bool(set(self.signs) & _STRONG) \
+            or len(self.signs) >= 2
+
+    @property
     def describes_concern(self) -> bool:
-        """Signs of exploitation about a child the writer describes (or about the writer)."""
-        return bool(self.signs) and (self.child or self.speaker == "child" or bool(self.questions))
+        """Signs of exploitation about a child the writer describes (or about the writer).
+        One everyday sign asked about as "is this normal?" is not; said with worry, it is."""
+        if not self.signs or not (self.child or self.speaker == "child" or self.questions):
+            return False
+        if self.strong or self.referral_required:
+            return True
+        return bool(self.questions & {"worried", "is_cse", "what_now"}) or not self.questions
+
+    @property
+    def watch(self) -> bool:
+        """Asking whether something ordinary is normal or worrying: what to look out for."""
+        return self.child and bool(self.questions & {"is_normal", "worried"}) and not self.describes_concern \
+            and not self.questions & {"is_cse", "what_now"}
 
     @property
     def worried_without_signs(self) -> bool:
-        return not self.signs and self.child and bool(self.questions & {"worried", "is_cse", "what_now"})
+        return not self.signs and self.child and bool(self.questions & {"is_cse", "what_now"})
 
     @property
     def referral_required(self) -> bool:
@@ -160,6 +181,7 @@ def read(k: Knowledge, t: Talk, doc: Doc, text: str, status_priority: list[str])
     s.learning_disability = bool(t.learning_disability.find(doc))
     s.case_status = _status(t, doc, status_priority)
     s.questions = t.questions.labels(doc)
+    s.case_holder = bool(t.case_holder and t.case_holder.find(doc))
     role = audience_cues.detect(text)
     if role:
         s.speaker = role

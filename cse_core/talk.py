@@ -59,6 +59,7 @@ class Talk:
     questions: PhraseSet  # label: what_now / worried / is_cse / is_normal
     learning_disability: PhraseSet
     case_status: PhraseSet  # label: pathway id
+    case_holder: PhraseSet | None = None  # "I'm her social worker": the writer holds the case
     not_covered: PhraseSet | None = None  # safeguarding words about something else (Prevent, adults)
     status_keywords: PhraseSet | None = None  # pathways.yml keywords, written forms
     case_status_answers: dict[str, str] = field(default_factory=dict)  # whole typed answer -> pathway id
@@ -193,6 +194,7 @@ def load(k: Knowledge, base: Path | None = None) -> Talk:
                                                       "signs.yml: learning_disability")}),
         case_status=PhraseSet(status_groups),
         status_keywords=PhraseSet(keyword_status, exact=True),
+        case_holder=PhraseSet({"holder": _phrases(signs_raw.get("case_holder") or [], "signs.yml: case_holder")}),
         not_covered=PhraseSet({"not_covered": _phrases(dialogue.get("not_covered") or [], "dialogue.yml: not_covered")}),
         signs_section=str(signs_raw.get("section") or "2.1"),
         status_priority=_priority(k, dialogue),

@@ -200,3 +200,71 @@ def test_safeguarding_words_about_something_else_are_out_of_scope(k, t, question
     reply = say(k, t, question, intent="ask_what_to_do", confidence=0.8)
     assert reply.kind == "not_covered"
     assert "I can only help with Darlington's child sexual exploitation" in text_of(reply)
+
+
+# --- found by a black-box tester (issue 11): each was a wrong answer --------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("contact_cap", "and out of hours?", "no separate out-of-hours number"),
+    ("sexting", "is it illegal?", "indecent images of children"),
+    ("low_risk", "who manages them?", "Early Help"),
+    ("low_risk", "what if it gets worse?", "must refer to the Children's Access Point again"),
+    ("signs", "what if its only one of them?", "three or more"),
+    ("cse_definition", "does it have to involve touching?", "physical contact"),
+    ("image_threats", "what can we do about it?", "ceop.police.uk"),
+])
+def test_the_guidance_has_the_answer_so_no_menu(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.kind != "clarify"
+    assert expected in text_of(reply)
+
+
+def test_who_chairs_mesa_is_not_the_meg_chair(k, t):
+    reply = say(k, t, "who chairs it?", Context("mesa"))
+    assert "Durham Constabulary" not in text_of(reply).split("Here is what it does say")[0]
+    assert "doesn't say" in text_of(reply)
+
+
+def test_an_example_of_a_model_is_not_another_model(k, t):
+    reply = say(k, t, "an example?", Context("model_peer_on_peer"))
+    assert reply.context.entry != "model_boyfriend"
+
+
+def test_tell_me_more_about_the_stages_gives_all_five(k, t):
+    reply = say(k, t, "tell me more", Context("grooming_stages"))
+    body = text_of(reply)
+    assert all(stage in body for stage in ("1. Initial contact", "3. Exchange of favours", "5. Exploitation"))
+
+
+def test_after_the_last_stage_there_is_no_next(k, t):
+    reply = say(k, t, "and the next stage?", Context("stage_exploitation"))
+    assert reply is not None and "stage_" not in (reply.context.entry or "")
+
+
+@pytest.mark.parametrize(("question", "both"), [
+    ("what's the difference between sexting and online grooming", ["send or post sexually explicit images",
+                                                                    "exchange of sexual messages"]),
+    ("is CAP the same as children's social care", ["Telephone: 01325 406222", "within 24 hours"]),
+    ("whats the diff between the boyfriend model and the party model", ["proof", "lift home"]),
+])
+def test_a_comparison_shows_both_sides_with_their_content(k, t, question, both):
+    reply = say(k, t, question)
+    assert reply.kind == "compare"
+    assert all(part in text_of(reply) for part in both), text_of(reply)
+
+
+def test_a_registration_number_goes_on_the_information_sharing_form(k, t):
+    reply = say(k, t, "can i give the reg number to someone?", Context("what_to_do"), intent="ask_contact_cap",
+                confidence=0.7)
+    assert "Information Sharing Form" in text_of(reply) and "Durham Constabulary" in text_of(reply)
+
+
+@pytest.mark.parametrize("question", ["What is a LADO", "whats the difference between CSE and CCE"])
+def test_other_kinds_of_safeguarding_are_out_of_scope(k, t, question):
+    assert say(k, t, question, Context("what_is_cse")).kind == "not_covered"
+
+
+def test_what_happens_next_on_a_route_is_the_route(k, t):
+    reply = say(k, t, "what happens next?", Context("pathway_open_early_help", "open_early_help"))
+    assert reply.context.pathway == "open_early_help"

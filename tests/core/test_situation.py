@@ -108,3 +108,49 @@ def test_inside_the_pre_screen_a_description_is_not_a_new_case(k, t):
 ])
 def test_the_childs_age_in_everyday_words(k, t, text, age):
     assert read(k, t, text).age == age
+
+
+# --- found by a black-box tester (issue 11): each was a wrong answer --------------------------
+
+
+def test_send_in_a_sentence_is_not_a_learning_disability(k, t):
+    s = read(k, t, "my daughters friend told me my daughter is sending nudes to someone she met online. she's 14")
+    assert not s.learning_disability
+    assert "learning disability" not in text_of(reply(k, t, "a man asked my 14 year old to send him pictures"))
+
+
+@pytest.mark.parametrize("text", [
+    "my 16 yr old has started drinking at weekends with mates, normal teenage stuff?",
+    "my 15 yr old wants to go to a party on saturday with her mates from school, is that ok?",
+    "my son is 16 and has a girlfriend the same age, should i be worried",
+])
+def test_ordinary_teenage_life_gets_what_to_look_out_for_not_an_alarm(k, t, text):
+    r = reply(k, t, text, audience="parent")
+    assert r.kind == "watch"
+    assert "01325 406222" in text_of(r)  # the CAP is there if they are worried
+    assert "please share this concern" not in text_of(r)
+
+
+def test_i_think_my_daughter_is_being_groomed_is_told_what_to_do(k, t):
+    r = reply(k, t, "i think my daughter is being groomed", audience="parent")
+    assert "01325 406222" in text_of(r) and "999" in text_of(r)
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("We have a looked after child placed here by Leeds, she's 15 and has been missing 3 times this month",
+     "out_of_authority"),
+    ("one of our darlington lads is placed in a childrens home in middlesbrough and staff think hes being exploited",
+     "placed_out_of_area"),
+    ("her social worker is from Stockton council, she lives with foster carers here and keeps going missing",
+     "out_of_authority"),
+])
+def test_placements_in_free_text_take_their_route(k, t, text, status):
+    assert read(k, t, text).case_status == status
+
+
+def test_the_case_holding_social_worker_is_given_the_steps_that_are_theirs(k, t):
+    r = reply(k, t, "I'm her social worker. a 15 year old on my caseload has been given vodka and weed by a 24 yr old "
+                    "who picks her up from school")
+    body = text_of(r)
+    assert "As you hold the case" in body
+    assert "completes the CSE risk assessment form" in body
