@@ -69,10 +69,12 @@ def words() -> Words:
     lists = {key: frozenset(str(value).lower().split()) for key, value in raw.items()}
     local = locality.load()
     places = frozenset(p.lower() for p in local.places if " " not in p and "-" not in p)
-    blocked = (lists["stop_words"] | frozenset("n't 'd 'll 'm 're 's 've".split()) | lists["never_names"] | lists["weekdays"] | lists["months"]
+    clitics = frozenset(["n't", "'d", "'ll", "'m", "'re", "'s", "'ve"])
+    blocked = (lists["stop_words"] | clitics | lists["never_names"] | lists["weekdays"] | lists["months"]
                | lists["titles"] | lists["discourse"] | lists["text_speak"] | places)
-    return Words(lists=lists, given=_read_list(DATA / "given_names.txt"), surnames=_read_list(DATA / "surnames.txt"),
-                 places=places, blocked=blocked, protect=PhraseIndex([*local.places, *local.terms]))
+    given = _read_list(DATA / "given_names.txt") | _read_list(DATA / "given_names_extra.txt")
+    return Words(lists=lists, given=given, surnames=_read_list(DATA / "surnames.txt"), places=places,
+                 blocked=blocked, protect=PhraseIndex([*local.places, *local.terms]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,6 +388,18 @@ class Names:
             elif tok.is_lower and tok.lower in self.lex.proper and not (prev and prev.lower in DETERMINERS):
                 self.take(tok, self.extend_forward(tok))
 
+    def apposition(self) -> None:
+        """", Maisie," and ", Keira Walsh,": capitalised words that are no ordinary words set off
+        by commas after a noun ("a girl in my class, Maisie, has bruises")."""
+        for tok in self.tokens:
+            prev = self.nbor(tok, -1)
+            if prev is None or prev.text != "," or not tok.is_cap or not self.namelike(tok):
+                continue
+            last = self.extend_forward(tok)
+            after = self.nbor(last, 1)
+            if after is None or after.text in (",", ".", ")", "!", "?", ";"):
+                self.take(tok, last)
+
     def coordinated(self, start: int, end: int) -> None:
         """"Chloe and Jess", "me and Chloe": a known name next to another name or to "me"."""
         if start == 0 or end >= len(self.tokens):
@@ -413,6 +427,7 @@ class Names:
         self.pairs()
         self.lower_pairs()
         self.known_alone()
+        self.apposition()
         self.alone()
 
 

@@ -130,6 +130,22 @@ class Spans:
         self.items.append(Span(start, end, label))
         return True
 
+    def free_runs(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The stretches of ``start:end`` that no span holds yet."""
+        runs, pos = [], start
+        while pos < end:
+            taken = self._taken.find(1, pos, end)
+            stop = end if taken == -1 else taken
+            if stop > pos:
+                runs.append((pos, stop))
+            if taken == -1:
+                break
+            nxt = self._taken.find(0, taken, end)
+            if nxt == -1:
+                break
+            pos = nxt
+        return runs
+
     def sorted(self) -> list[Span]:
         return sorted(self.items, key=lambda s: s.start)
 

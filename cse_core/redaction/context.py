@@ -27,9 +27,6 @@ class Context:
         """The lower-case text just before ``start``: where context words stand."""
         return self.text[max(0, start - chars):start].lower()
 
-    def overlaps_allowed(self, start: int, end: int) -> bool:
-        return any(start < e and s < end for s, e in self.allowed)
-
 
 def group_span(match: Any, name: str) -> tuple[int, int]:
     """The span of a named group (RE2's match objects take group numbers only)."""

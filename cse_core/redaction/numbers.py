@@ -88,33 +88,52 @@ def plates(ctx: Context) -> None:
 # --- Phone numbers of every country ----------------------------------------------------------
 
 # A stretch of digits with the separators people type (bounded, so a candidate is short).
-_CANDIDATE = re2.compile(r"(?:\+|\(\+?)?\d(?:[ ().\-/]{0,3}\d){6,17}")
+_CANDIDATE = re2.compile(r"(?:\+|\(\+?)?\d(?:[ ().\-/]{0,3}\d){6,39}")
 _MAX_DIGITS = 15  # E.164
+# libphonenumber takes milliseconds a call: a message gets this many calls, then the rule
+# below decides alone, so a message of digit soup costs linear time like any other.
+_LIBRARY_CALLS = 40
 
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+def _library(ctx: Context, cand: str, base: int) -> bool:
+    """Numbers libphonenumber finds in ``cand`` (valid anywhere, or possible and 10+ digits)."""
+    public = ctx.local.public_numbers
+    found = False
+    for leniency in (phonenumbers.Leniency.VALID, phonenumbers.Leniency.POSSIBLE):
+        for pm in phonenumbers.PhoneNumberMatcher(cand, "GB", leniency=leniency):
+            if national_digits(pm.raw_string) in public:
+                found = True
+                continue
+            # a possible (not valid) number only when it is long: "2011-2014" is no phone
+            if leniency == phonenumbers.Leniency.VALID or len(_digits(pm.raw_string)) >= 10:
+                found |= ctx.spans.add(base + pm.start, base + pm.end, PHONE)
+        if found:
+            break
+    return found
+
+
 def phones(ctx: Context) -> None:
     public = ctx.local.public_numbers
+    calls = 0
     for m in _CANDIDATE.finditer(ctx.text):
         cand, base = m.group(), m.start()
-        if national_digits(cand) in public:
+        if national_digits(cand) in public or (not ctx.spans.free(m.start(), m.end()) and len(_digits(cand)) < 10):
             continue
-        found = False
-        for leniency in (phonenumbers.Leniency.VALID, phonenumbers.Leniency.POSSIBLE):
-            for pm in phonenumbers.PhoneNumberMatcher(cand, "GB", leniency=leniency):
-                digits = _digits(pm.raw_string)
-                if national_digits(pm.raw_string) in public:
-                    found = True
-                    continue
-                # a possible (not valid) number only when it is long: "2011-2014" is no phone
-                if leniency == phonenumbers.Leniency.VALID or len(digits) >= 10:
-                    found |= ctx.spans.add(base + pm.start, base + pm.end, PHONE)
-            if found:
-                break
-        digits = _digits(cand)
-        international = cand.startswith(("+", "(+", "00"))
-        if not found and (10 <= len(digits) <= _MAX_DIGITS or (international and len(digits) >= 8)):
-            ctx.spans.add(m.start(), m.end(), PHONE)
+        if calls < _LIBRARY_CALLS:
+            calls += 1
+            _library(ctx, cand, base)
+        # ten digits or more that the library did not take: a number, whoever's (split
+        # around what is already taken: a date, a number found above)
+        for start, end in ctx.spans.free_runs(m.start(), m.end()):
+            while start < end and ctx.text[start] in " ().-/":
+                start += 1
+            while end > start and ctx.text[end - 1] in " (.-/":
+                end -= 1
+            part = ctx.text[start:end]
+            international = part.startswith(("+", "(+", "00"))
+            if len(_digits(part)) >= 10 or (international and len(_digits(part)) >= 8):
+                ctx.spans.add(start, end, PHONE)

@@ -31,7 +31,7 @@ _SPELLED = re2.compile(
 # "add her on tiktok @kayla", "his username was dreamboy99".
 _APPS = ("snapchat|snap|sc|insta|instagram|ig|tiktok|tik tok|kik|discord|twitter|fb|facebook|username|user name|"
          "handle|gamertag|gamer tag|psn|xbox|xbl|roblox|telegram|threads|twitch|youtube|yt|steam|wizz|yubo|"
-         "whatsapp|bereal|reddit|pinterest|onlyfans|skype|messenger")
+         "whatsapp|bereal|reddit|pinterest|onlyfans|skype|messenger|account|profile")
 _HANDLE_AFTER = re2.compile(
     r"(?i)\b(?:" + _APPS + r")(?:'s)?(?:\s+(?:name|account|acc|handle|username|user name|user|id|tag|profile|page))?"
     r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"

@@ -61,7 +61,7 @@ def _street_name(ctx: Context, suffix: int) -> list[Token]:
     words = 0
     j = suffix - 1
     openers = _openers()
-    while j >= 0 and words < 3:
+    while j >= 0 and words < 3 and suffix - j <= 8:  # bounded: linear time
         tok = toks[j]
         if tok.text in ("'s", ".") and found:
             found.insert(0, tok)
@@ -183,7 +183,7 @@ def _school_head(ctx: Context, kind_start: int) -> list[Token]:
     words = 0
     j = kind_start - 1
     openers = _openers() - {"st"}
-    while j >= 0 and words < 4:
+    while j >= 0 and words < 4 and kind_start - j <= 10:  # bounded: linear time
         tok = toks[j]
         if tok.text in ("'s", ".", "-") and not tok.nl_before:
             found.insert(0, tok)
@@ -231,7 +231,8 @@ def schools(ctx: Context) -> None:
         if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:
             continue  # "Primary School": the last word is the head
         kind_start = tok.i
-        while kind_start > 0 and toks[kind_start - 1].lower in _SCHOOL_KIND and not toks[kind_start].nl_before:
+        while kind_start > max(0, tok.i - 6) and toks[kind_start - 1].lower in _SCHOOL_KIND \
+                and not toks[kind_start].nl_before:
             kind_start -= 1
         head = _school_head(ctx, kind_start)
         if head and _head_ok(head):
