@@ -110,7 +110,7 @@ def redact(text: str) -> str:
     return "".join(out)
 
 
-def redact_value(value: Any, keep_keys: frozenset[str] = frozenset()) -> Any:
+def redact_value(value: Any) -> Any:
     """Any JSON-like value with identifiers redacted wherever they stand: strings, numbers
     (a phone number sent as an integer), inside lists and dicts (keys too). A value with
     nothing to redact comes back as it was, type and all; one that had is a string."""
@@ -123,10 +123,9 @@ def redact_value(value: Any, keep_keys: frozenset[str] = frozenset()) -> Any:
         redacted = redact(text)
         return value if redacted == text else redacted
     if isinstance(value, dict):
-        return {redact_value(k) if isinstance(k, str) and k not in keep_keys else k:
-                v if k in keep_keys else redact_value(v, keep_keys) for k, v in value.items()}
+        return {redact_value(k) if isinstance(k, str) else k: redact_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [redact_value(v, keep_keys) for v in value]
+        return [redact_value(v) for v in value]
     return redact(str(value))  # anything else is stored as its text: redact that
 
 
