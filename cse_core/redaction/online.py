@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re2
 
+from cse_core import names
 from cse_core.redaction.context import EMAIL, HANDLE, URL, Context, group_span
 from cse_core.wordfreq import lexicon
 
@@ -37,6 +38,10 @@ _HANDLE_AFTER = re2.compile(
     r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"
     r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])")
 _AT_HANDLE = re2.compile(r"(?:^|[^A-Za-z0-9_@.])(?P<h>@[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.]*)")
+# Usernames standing alone: "kaydence_xo99" (an underscore, letters and digits together) and
+# "chloe2010" (a given name run into digits).
+_UNDERSCORED = re2.compile(r"(?:^|[^A-Za-z0-9_.@/])(?P<h>[A-Za-z0-9.]*_[A-Za-z0-9_.]*[A-Za-z0-9])")
+_NAME_DIGITS = re2.compile(r"\b(?P<name>[A-Za-z]{3,})(?P<digits>\d{2,4})\b")
 _NOT_HANDLES = frozenset(
     ["is", "was", "has", "had", "the", "a", "an", "and", "or", "but", "on", "in", "at", "to", "of", "for", "her", "his", "their", "my", "our", "your", "me", "him", "them", "it", "this", "that", "account", "accounts", "story", "stories", "page", "profile", "message", "messages", "messaging", "chat", "chats", "video", "videos", "app", "apps", "streak", "streaks", "map", "maps", "photo", "photos", "pic", "pics", "picture", "pictures", "private", "public", "name", "names", "user", "username", "handle", "post", "posts", "live", "group", "groups", "call", "calls", "dm", "dms", "request", "requests", "friend", "friends", "follower", "followers", "filter", "filters"])
 
@@ -98,6 +103,13 @@ def handles(ctx: Context) -> None:
             if m.group("at") is not None:
                 start = group_span(m, "at")[0]
             ctx.spans.add(start, end, HANDLE)
+    for m in _UNDERSCORED.finditer(ctx.text):
+        handle = m.group("h")
+        if any(c.isalpha() for c in handle) and any(c.isdigit() for c in handle):
+            ctx.spans.add(*group_span(m, "h"), HANDLE)
+    for m in _NAME_DIGITS.finditer(ctx.text):
+        if names.is_given_name(m.group("name")) and not names.words().blocked & {m.group("name").lower()}:
+            ctx.spans.add(*m.span(), HANDLE)
     for m in _AT_HANDLE.finditer(ctx.text):
         start, end = group_span(m, "h")
         while end > start and ctx.text[end - 1] == ".":
