@@ -21,7 +21,6 @@ from bot.tracker_store import RedactingSQLTrackerStore
 from cse_core import storage
 from cse_core.redaction import logs as redaction_logs
 from cse_core.redaction.events import redact_event
-from tests.databases import db_url, postgres_db_url  # noqa: F401 - fixtures
 
 CANARIES = {"name": "Kaydence Whitfield", "phone": "07700 900461", "email": "kaydence.w@example.com",
             "nhs": "943 476 5919", "postcode": "DL3 7QT", "handle": "kaydence_xo99"}
@@ -70,7 +69,7 @@ def test_the_original_event_is_not_changed():
     assert json.dumps(event) == before
 
 
-def test_stored_conversation_holds_no_canary(db_url):  # noqa: F811
+def test_stored_conversation_holds_no_canary(db_url):
     store = RedactingSQLTrackerStore(Domain.empty(), url=db_url)
     sender = identity.sender_id("rest", uuid.uuid4().hex)
     asyncio.run(store.save(_conversation(sender)))
@@ -81,7 +80,7 @@ def test_stored_conversation_holds_no_canary(db_url):  # noqa: F811
     store.engine.dispose()
 
 
-def test_export_forget_and_purge(db_url, monkeypatch, capsys):  # noqa: F811
+def test_export_forget_and_purge(db_url, monkeypatch, capsys):
     store = RedactingSQLTrackerStore(Domain.empty(), url=db_url)
     monkeypatch.setenv("CSE_DATABASE_URL", db_url)
     monkeypatch.setenv("CSE_SENDER_SECRET", "rights-test-secret-0123456789")

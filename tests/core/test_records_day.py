@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from cse_core import records, screening
 from tests.core.test_screening import state
-from tests.databases import db_engine, db_url, postgres_db_url  # noqa: F401 - fixtures
 
 
 def _completed(engine: sa.engine.Engine) -> list[dt.datetime]:
