@@ -90,6 +90,7 @@ def plates(ctx: Context) -> None:
 # A stretch of digits with the separators people type (bounded, so a candidate is short).
 _CANDIDATE = re2.compile(r"(?:\+|\(\+?)?\d(?:[ ().\-/]{0,3}\d){6,39}")
 _MAX_DIGITS = 15  # E.164
+_DECIMAL = re2.compile(r"\d{1,3}\.\d{6,}")
 # libphonenumber takes milliseconds a call: a message gets this many calls, then the rule
 # below decides alone, so a message of digit soup costs linear time like any other.
 _LIBRARY_CALLS = 40
@@ -121,6 +122,8 @@ def phones(ctx: Context) -> None:
     calls = 0
     for m in _CANDIDATE.finditer(ctx.text):
         cand, base = m.group(), m.start()
+        if _DECIMAL.fullmatch(cand) or (base >= 2 and ctx.text[base - 1] in ".," and ctx.text[base - 2].isdigit()):
+            continue  # a decimal number ("0.9987654321", "3.14159265358"), not a phone
         if national_digits(cand) in public or (not ctx.spans.free(m.start(), m.end()) and len(_digits(cand)) < 10):
             continue
         if calls < _LIBRARY_CALLS:
