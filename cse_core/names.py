@@ -275,7 +275,12 @@ class Names:
             return not self.ordinary(tok) and (cap or proper)
         if cue == "object":  # "with Jayden", "with kayden": a known name only, not "with Whatever"
             return self.known_name(tok) and (cap or proper)
-        return not self.ordinary(tok)  # relation, age: "my daughter chloe", "14 year old Chloe"
+        if not self.ordinary(tok):  # relation, age: "my daughter chloe", "14 year old Chloe"
+            return True
+        # a name that is also a word, when a person's verb follows: "her friend saffron went"
+        nxt = self.nbor(tok, 1)
+        return tok.lower in self.w.given and tok.lower not in self.w["relations"] and nxt is not None and (
+            nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"] or nxt.text in (",", "'s"))
 
     def accept_before(self, cue: str, tok: Token) -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
