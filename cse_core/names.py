@@ -39,6 +39,7 @@ from cse_core.wordfreq import lexicon
 DATA = Path(__file__).with_name("data")
 NAME = "[NAME]"
 SENTENCE_END = frozenset(".!?;:\"()[]")
+FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
 
@@ -313,6 +314,8 @@ class Names:
                 if cue.kind == "coordination":
                     self.coordinated(start, end)
                 elif cue.forward:
+                    if end < len(tokens) - 1 and tokens[end].text in ("\"", "'") and cue.kind in ("called", "name_is"):
+                        end += 1  # a man who calls himself "Tank"
                     if end < len(tokens) and not tokens[end].nl_before:
                         nxt = tokens[end]
                         if self.accept_after(cue.kind, nxt, tok.lower.rstrip(".")):
@@ -393,6 +396,14 @@ class Names:
             elif tok.is_lower and tok.lower in self.lex.proper and not (prev and prev.lower in DETERMINERS):
                 self.take(tok, self.extend_forward(tok))
 
+    def families(self) -> None:
+        """"the Johnson family", "the Kowalski brothers": a surname before a family word."""
+        for tok in self.tokens[:-1]:
+            nxt = self.tokens[tok.i + 1]
+            if nxt.lower in FAMILY_WORDS and tok.is_cap and not self.blocked(tok) and (
+                    tok.lower in self.w.surnames or not self.ordinary(tok)):
+                self.take(self.extend_back(tok), tok)
+
     def apposition(self) -> None:
         """", Maisie," and ", Keira Walsh,": capitalised words that are no ordinary words set off
         by commas after a noun ("a girl in my class, Maisie, has bruises")."""
@@ -433,6 +444,7 @@ class Names:
         self.lower_pairs()
         self.known_alone()
         self.apposition()
+        self.families()
         self.alone()
 
 

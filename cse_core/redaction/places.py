@@ -120,7 +120,19 @@ def _local_index() -> tuple[PhraseIndex, PhraseIndex]:
     from cse_core.locality import load
 
     local = load()
-    return PhraseIndex(list(local.streets)), PhraseIndex(list(local.schools))
+    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(local.schools))
+
+
+def _variants(phrases: tuple[str, ...]) -> list[str]:
+    """As people type them: "St Aidan's", "st aidans", "St. Aidan's", "Saint Aidan's", "st aidan"."""
+    out: set[str] = set()
+    for phrase in phrases:
+        forms = {phrase, phrase.replace("'s", "s"), phrase.replace("'s", "")}
+        for form in list(forms):
+            if form.startswith("St "):
+                forms |= {"Saint " + form[3:], "St. " + form[3:]}
+        out |= forms
+    return sorted(out)
 
 
 def addresses(ctx: Context) -> None:
@@ -160,6 +172,18 @@ def addresses(ctx: Context) -> None:
         cue, strong = _cue_before(ctx, name[0])
         if cue and (strong or not all(w in lex.ordinary for w in name_words)):
             ctx.spans.add(name[0].start, end, ADDRESS)  # "lives on station road", "near cleveland st"
+    for tok in toks:  # "she lives at 22 Pendower": a house number and a name after an address cue
+        if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
+            continue
+        prep, verb = toks[tok.i - 1], toks[tok.i - 2]
+        if prep.lower not in ("at", "on", "is") or verb.lower not in _STRONG_CUES | {"address"}:
+            continue
+        end = tok.i + 1
+        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].lower not in _openers() \
+                and ctx.spans.free(toks[end].start, toks[end].end):
+            end += 1
+        if end > tok.i + 1:
+            ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
