@@ -39,6 +39,12 @@ from cse_core.wordfreq import lexicon
 DATA = Path(__file__).with_name("data")
 NAME = "[NAME]"
 SENTENCE_END = frozenset(".!?;:\"()[]")
+# After a capitalised word these make it the name of a thing, not a person: "the Jay Report".
+INSTITUTION_WORDS = frozenset(
+    "report review inquiry enquiry act law laws procedure procedures guidance protocol model framework assessment "
+    "team service services centre center group meeting board unit trust foundation project programme program "
+    "partnership council academy school college hospital clinic estate "
+    "syndrome principle principles test rule rules commission charity".split())
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
@@ -364,7 +370,8 @@ class Names:
             while lo < hi and (run[lo].text == "-" or self.ordinary(run[lo])):
                 count -= run[lo].text != "-"
                 lo += 1  # "Sexual Health", "Poor Chloe"
-            if count < 2:
+            if count < 2 or run[hi - 1].lower in INSTITUTION_WORDS or (
+                    hi < len(run) and run[hi].lower in INSTITUTION_WORDS):
                 continue
             if self.at_start(run[lo]) and not self.known_name(run[lo]) and not any(
                     self.known_name(t) or t.lower in self.w["surname_words"] for t in run[lo + 1:hi]):
@@ -388,7 +395,9 @@ class Names:
         for tok in self.tokens:
             if not self.given_name(tok):
                 continue
-            prev = self.nbor(tok, -1)
+            prev, nxt = self.nbor(tok, -1), self.nbor(tok, 1)
+            if nxt is not None and nxt.is_cap and nxt.lower in INSTITUTION_WORDS:
+                continue  # "the Jay Report"
             if tok.is_cap:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
