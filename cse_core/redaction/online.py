@@ -103,9 +103,14 @@ def handles(ctx: Context) -> None:
             if m.group("at") is not None:
                 start = group_span(m, "at")[0]
             ctx.spans.add(start, end, HANDLE)
+    ordinary = lexicon().ordinary
     for m in _UNDERSCORED.finditer(ctx.text):
         handle = m.group("h")
-        if any(c.isalpha() for c in handle) and any(c.isdigit() for c in handle):
+        parts = [p for p in handle.replace(".", "_").split("_") if p]
+        mixed = any(any(c.isalpha() for c in p) and any(c.isdigit() for c in p) for p in parts)
+        unusual = any(p.isalpha() and p.lower() not in ordinary for p in parts)
+        # "kaydence_xo99", "chloe_2010"; not the assistant's own ids ("under_13", "13_15")
+        if any(c.isdigit() for c in handle) and (mixed or unusual):
             ctx.spans.add(*group_span(m, "h"), HANDLE)
     for m in _NAME_DIGITS.finditer(ctx.text):
         if names.is_given_name(m.group("name")) and not names.words().blocked & {m.group("name").lower()}:

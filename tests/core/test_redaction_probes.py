@@ -62,3 +62,18 @@ def test_names_api_stands_alone():
     text = "my daughter chloe, 14, is with Jayden Smith"
     assert [text[s:e] for s, e in find_names(text)] == ["chloe", "Jayden Smith"]
     assert is_given_name("Chloe") and not is_given_name("Will")
+
+
+def _knowledge_ids(k) -> set[str]:
+    ids = {i.id for i in k.indicators} | set(k.pathways)
+    ids |= {str(b["id"]) for b in k.risk_rules["age"]["bands"]}
+    ids |= {str(r) for r in k.risk_rules["ratings"]}
+    ids |= set(k.contacts)
+    return ids
+
+
+def test_the_assistants_own_ids_survive_redaction(k):
+    """Slot values are stored redacted: the ids the screening keeps in them must come back."""
+    ids = _knowledge_ids(k)
+    assert {"under_13", "13_15", "new_case"} <= ids
+    assert [i for i in ids if redact(i) != i] == []
