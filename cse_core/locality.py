@@ -1,6 +1,7 @@
 """The local words redaction needs, read from ``knowledge/`` (issue 14).
 
-``knowledge/locality.yml`` holds the area's places, estates, schools, streets, the services
+``knowledge/locality.yml`` holds the area's towns (kept), estates, villages and landmarks,
+schools and streets (identifiers), the services
 and terms of the guidance, and public numbers and web sites; ``knowledge/contacts.yml`` the
 contacts the assistant itself gives (their names, numbers and addresses stay readable);
 ``knowledge/indicators.yml`` the indicator names. Another partnership edits those files only.
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Locality:
-    places: tuple[str, ...]  # towns, areas and estates: kept, never names
+    places: tuple[str, ...]  # towns and regions: kept, never names
+    areas: tuple[str, ...]  # estates, neighbourhoods, villages, landmarks: replaced by [PLACE]
     schools: tuple[str, ...]  # replaced by [SCHOOL]
     streets: tuple[str, ...]  # replaced by [ADDRESS]
     terms: tuple[str, ...]  # services, contact names, guidance terms: kept, never names
@@ -76,7 +78,8 @@ def load(base: Path | None = None) -> Locality:
         name = str(indicator.get("name") or "")
         terms += [name, *[part.strip() for part in re.split(r"/|\band/or\b", name) if part.strip()]]
     return Locality(
-        places=tuple(_strings(local.get("places")) + _strings(local.get("estates"))),
+        places=tuple(_strings(local.get("places"))),
+        areas=tuple(_strings(local.get("areas")) + _strings(local.get("estates")) + _strings(local.get("landmarks"))),
         schools=tuple(_strings(local.get("schools"))),
         streets=tuple(_strings(local.get("streets"))),
         terms=tuple(dict.fromkeys(terms)),

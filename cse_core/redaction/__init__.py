@@ -2,7 +2,7 @@
 
 :func:`redact` replaces names, dates, postcodes, street addresses, schools, phone numbers,
 e-mail addresses, profile links, social-media handles, NHS and National Insurance numbers and
-vehicle registration plates by typed placeholders (``[NAME]``, ``[DATE]``, ...) and keeps the
+vehicle registration plates, and the area's estates, villages and landmarks, by typed placeholders (``[NAME]``, ``[DATE]``, ...) and keeps the
 rest of the text as typed. Ages, towns and estates, weekdays and months used alone, the
 guidance's own terms and its public phone numbers and addresses are not identifiers and stay.
 :func:`redact_value` does the same through any JSON-like value (metadata, entities, slots).
@@ -36,6 +36,7 @@ from cse_core.redaction.context import (
     NHS_NUMBER,
     NI_NUMBER,
     PHONE,
+    PLACE,
     PLATE,
     POSTCODE,
     SCHOOL,
@@ -82,6 +83,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "postcode": places.postcodes,
     "address": places.addresses,
     "school": places.schools,
+    "place": places.areas,
     "name": lambda ctx: names.find_in(ctx.tokens, ctx.spans, ctx.protected),
 }
 

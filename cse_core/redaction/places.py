@@ -13,7 +13,7 @@ import functools
 import re2
 
 from cse_core import names
-from cse_core.redaction.context import ADDRESS, POSTCODE, SCHOOL, Context
+from cse_core.redaction.context import ADDRESS, PLACE, POSTCODE, SCHOOL, Context
 from cse_core.tokens import PhraseIndex, Token
 from cse_core.wordfreq import lexicon
 
@@ -123,6 +123,28 @@ def _local_index() -> tuple[PhraseIndex, PhraseIndex]:
     return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(local.schools))
 
 
+@functools.lru_cache(maxsize=1)
+def _areas_index() -> PhraseIndex:
+    from cse_core.locality import load
+
+    return PhraseIndex(_variants(load().areas))
+
+
+@functools.lru_cache(maxsize=1)
+def _area_names() -> frozenset[str]:
+    from cse_core.locality import load
+    from cse_core.tokens import normalise, tokenize
+
+    return frozenset(" ".join(t.lower for t in tokenize(normalise(a))) for a in load().areas)
+
+
+def areas(ctx: Context) -> None:
+    """Estates, villages and landmarks of the area: with an age they narrow a child down."""
+    toks = ctx.tokens
+    for first, last in _areas_index().matches(toks):
+        ctx.spans.add(toks[first].start, toks[last - 1].end, PLACE)
+
+
 def _variants(phrases: tuple[str, ...]) -> list[str]:
     """As people type them: "St Aidan's", "st aidans", "St. Aidan's", "Saint Aidan's", "st aidan"."""
     out: set[str] = set()
@@ -150,8 +172,8 @@ def addresses(ctx: Context) -> None:
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
         name = _street_name(ctx, tok.i)
-        if not name or tok.i in ctx.protected:
-            continue  # "Skerne Park": a place
+        if not name or tok.i in ctx.protected or " ".join(t.lower for t in [*name, tok]) in _area_names():
+            continue  # "Teesside Park", "Skerne Park": places
         end = tok.end
         if nxt is not None and nxt.text == "." and low in ("st", "rd", "ave", "dr", "ct", "pl", "cres", "gdns", "tce"):
             end = nxt.end

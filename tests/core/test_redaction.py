@@ -69,7 +69,7 @@ REDACTED = [
     ("Ellie-Mae's phone keeps buzzing at night", "[NAME]'s phone keeps buzzing at night"),
     # capitalised pairs
     ("Yesterday Chloe Smith went missing again", "Yesterday [NAME] went missing again"),
-    ("Kaydence Smith went missing from Skerne Park", "[NAME] went missing from Skerne Park"),
+    ("Kaydence Smith went missing from Skerne Park", "[NAME] went missing from [PLACE]"),
     ("she's friends with Liam Brown", "she's friends with [NAME]"),
     ("Her boyfriend Kayden Walker picks her up", "Her boyfriend [NAME] picks her up"),
     ("Tommy-Lee Walker and his mates", "[NAME] and his mates"),

@@ -39,7 +39,7 @@ ADVERSARIAL = [
     ("school", "goes to st "),
     ("name", "Chloe "), ("name", "chloe "), ("name", "my daughter "), ("name", "is 14 "), ("name", "and "),
     ("name", ", Chloe"), ("name", "Amy-"), ("name", "Mrs "), ("name", "Chloe Smith said "), ("name", "Darlington "),
-    ("name", "Early Help "),
+    ("name", "Early Help "), ("place", "Skerne Park "), ("place", "Skerne "),
 ]
 
 
