@@ -55,6 +55,7 @@ __all__ = [
     "NHS_NUMBER",
     "NI_NUMBER",
     "PHONE",
+    "PLACE",
     "PLATE",
     "POSTCODE",
     "RECOGNIZERS",
