@@ -1,7 +1,8 @@
 """Rasa's SQL tracker store, made safe for a safeguarding assistant (issue 5).
 
-- User text is redacted (cse_core.redaction) before it reaches the database; NLU and the
-  safety check have already seen the original in memory for that turn.
+- Every event is redacted (cse_core.redaction.events: text, metadata, entity and slot
+  values, bot messages) before it reaches the database; NLU and the safety check have
+  already seen the original in memory for that turn.
 - At start-up an unreachable database fails within seconds with a clear message, instead
   of Rasa's retry-forever loop.
 - While running, a database error is logged, counted for the health check and reported
@@ -30,10 +31,13 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot import rasa_patches
 from cse_core import storage
-from cse_core.redaction import redact, warm_up
+from cse_core.redaction import events as redaction_events
+from cse_core.redaction import logs as redaction_logs
+from cse_core.redaction import warm_up
 
 logger = logging.getLogger(__name__)
 rasa_patches.install()  # cached validation of action server responses
+redaction_logs.install()  # every log record of the Rasa process redacted when it is made
 FORGET_ACTION = "action_forget"
 STORED_MARK = "_cse_events_in_store"  # set on a tracker: how many of its events are stored
 
@@ -61,17 +65,9 @@ class Health:
 
 
 def redact_event(data: dict[str, Any]) -> dict[str, Any]:
-    """The event as stored: user text (and its copy in parse_data) redacted."""
-    if data.get("event") == "user":
-        if data.get("text"):
-            data["text"] = redact(data["text"])
-        parse = data.get("parse_data") or {}
-        if parse.get("text"):
-            parse["text"] = redact(parse["text"])
-        for ent in parse.get("entities") or []:
-            if isinstance(ent.get("value"), str):
-                ent["value"] = redact(ent["value"])
-    return data
+    """The event as stored: user text, metadata, entity and slot values, bot messages and
+    anything else a person could have typed into, redacted (cse_core.redaction.events)."""
+    return redaction_events.redact_event(data)
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):

@@ -19,7 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import tracker_store
-from bot.channels import admission
+from bot.channels import admission, identity
 from cse_core import knowledge
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            sender_id = await self._extract_sender(request)
+            # a keyed hash, namespaced "rest-": the client's own id is never stored (issue 14)
+            sender_id = identity.sender_id(self.name(), await self._extract_sender(request))
             text = self._extract_message(request)
             collector = CollectingOutputChannel()
             try:

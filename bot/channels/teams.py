@@ -48,6 +48,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import tracker_store
+from bot.channels import identity
 from cse_core import knowledge
 
 logger = logging.getLogger(__name__)
@@ -487,7 +488,8 @@ class TeamsInput(InputChannel):
 
     async def handle(self, app: Sanic, activity: dict[str, Any], text: str,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        sender_id = str(activity["from"]["id"])  # Teams' per-user id; not the user's name
+        # Teams' per-user id, as a keyed hash namespaced "teams-": never stored raw (issue 14)
+        sender_id = identity.sender_id(self.name(), str(activity["from"]["id"]))
         output = TeamsOutput(activity, self.tokens)
         try:
             await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name()))
