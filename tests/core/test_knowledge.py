@@ -42,7 +42,11 @@ def test_contacts_from_outside_the_guidance_name_their_source(k):
 def test_every_entry_cites_a_section_of_the_guidance(k):
     for entry in k.entries.values():
         assert entry.section in k.sections
-        assert answers.source_line(k, entry.section).startswith("Source: CSE Procedure and Practice Guidance, section ")
+        line = answers.source_line(k, entry.section)
+        if entry.section[0].isdigit():
+            assert line.startswith(f"Source: CSE Procedure and Practice Guidance, section {entry.section} (")
+        else:  # the unnumbered front page: its title instead of a number
+            assert line == f"Source: CSE Procedure and Practice Guidance, {k.sections[entry.section]}."
 
 
 def test_indicators_are_in_the_order_of_section_2_1(k):
