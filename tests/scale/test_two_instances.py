@@ -126,7 +126,7 @@ def test_a_screening_moves_between_replicas_at_every_message(scaled):
     # The outcome, from the answers given half on A and half on B: the form state was kept.
     assert "Pre-screen result: high" in final, final
     assert "Summary to copy" in final
-    assert "Case status: a new case (not known to services)" in final
+    assert "Case status: a new case" in final
     assert "Age band: 13 to 15" in final
     for line in SUMMARY_LINES:
         assert line in final, line
