@@ -118,6 +118,7 @@ def describe_pathway(k: Knowledge, pathway: Pathway) -> str:
         lines += [f"- {t}" for t in texts]
     if pathway.process_map:
         lines.append(k.message("pathway_map_note").format(number=pathway.process_map, map_title=pathway.map_title))
+    lines.append(k.fill_contacts(k.message("pathway_contact")))
     return "\n".join(lines)
 
 

@@ -95,6 +95,8 @@ def score(k: Knowledge, ratings: dict[str, str], *, under_13: bool = False,
             outcome.reason = k.message("screening.reason_floor").format(
                 level=level_label, who=who, detail=_detail(k, ratings, top))
     outcome.gaps = _names(k, ratings, "not_known")
+    if outcome.level == "none" and outcome.gaps:  # "no concern" would misread a list of unknowns
+        outcome.reason = k.message("screening.reason_none_with_gaps").format(count=len(outcome.gaps))
     return outcome
 
 

@@ -53,6 +53,14 @@ def test_the_cap_determines_four_case_types_and_the_placed_out_of_area_child_is_
            "with the host Local Authority." in text
 
 
+@pytest.mark.parametrize("status", ["open_early_help", "open_social_care", "new_case", "out_of_authority",
+                                    "placed_out_of_area"])
+def test_every_pathway_answer_names_the_contact(k, status):
+    entry = next(e for e in k.entries.values() if e.pathway == status)
+    assert "you must contact the Children's Access Point: 01325 406222, childrensaccesspoint@darlington.gov.uk" \
+           in answers.body(k, entry)
+
+
 def test_out_of_area_is_the_child_from_another_authority(k):
     """Process Map 4 is "Child from Out of Area" on the contents page."""
     assert parsing.parse_case_status(k, "out of area") == "out_of_authority"
@@ -79,7 +87,9 @@ def test_every_indicator_not_known_still_requires_a_referral(k, extra):
     assert result.outcome.referral_required
     assert "A referral to the Children's Access Point is required" in result.messages[0]
     assert "no indicators identified" not in text
-    assert "no indicator rated as a concern (14 not known)" in result.messages[0]
+    assert "Pre-screen result: no indicator rated as a concern, 14 not known (" in result.messages[0]
+    assert "Why: no indicator was rated as a concern, and 14 are not known" in result.messages[0]
+    assert "anyway" not in text
     assert f"{LABEL} Some of the 14 indicators are not known" in result.messages[0]
     assert "Contact the Children's Access Point: 01325 406222" in result.messages[1]
     assert "anyway" not in result.messages[1]

@@ -9,6 +9,7 @@ from tests.e2e.test_screening_rest import NO_CONCERN, screen, with_rating
 
 FROM_ELSEWHERE = "The CAP informs the child's placing social worker."
 PLACED_ELSEWHERE = "The case holding social worker liaises with the host Local Authority."
+CAP = "you must contact the Children's Access Point: 01325 406222"
 
 
 @pytest.mark.parametrize(("status", "must", "must_not"), [
@@ -41,10 +42,11 @@ def test_a_social_care_case_names_the_social_worker_as_setting_the_level(bot, se
 
 
 @pytest.mark.parametrize(("question", "facts"), [
-    ("what happens for a looked after child placed here by another council", [FROM_ELSEWHERE, "section 2.2"]),
-    ("she's from Leeds and living here, what happens", [FROM_ELSEWHERE]),
-    ("our darlington child is placed in york, what happens", [PLACED_ELSEWHERE]),
-    ("what happens for a child from out of area", [FROM_ELSEWHERE]),
+    ("what happens for a looked after child placed here by another council", [FROM_ELSEWHERE, "section 2.2", CAP]),
+    ("she's from Leeds and living here, what happens", [FROM_ELSEWHERE, CAP]),
+    ("the child has a social worker in Leeds, what happens after I contact cap", [FROM_ELSEWHERE, CAP]),
+    ("our darlington child is placed in york, what happens", [PLACED_ELSEWHERE, CAP]),
+    ("what happens for a child from out of area", [FROM_ELSEWHERE, CAP]),
     ("who takes part in a strategy meeting?", ["The guidance does not say who takes part in a strategy meeting",
                                                "This is general advice, not from the Darlington procedure"]),
     ("what does the first response team do?", ["Children's First Response Team to determine whether a strategy"]),
