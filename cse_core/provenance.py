@@ -65,6 +65,8 @@ CITATION = re.compile(
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# Values that are identifiers or numbers, not words: snake_case ids, versions, paths, "/payloads".
+IDENTIFIER = re.compile(r"|[a-z0-9]+(?:_[a-z0-9]+)+|[\d.\-]+|[\w\-]*(?:/[\w.\-]*)+|/\w+.*")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 LINK = re.compile(
     r"(?<![\w@.])(?:https?://)?(?:[a-z0-9-]+\.)+(?:uk|org|com|info|net|gov|io)\b(?:/[\w./%?=&#-]*[\w/])?",
@@ -331,7 +333,7 @@ def check(base: Path | None = None, source: Path | None = None) -> Report:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for ctx, field_name, text in _walk(data, _Context(rel, rel), None, ""):
             _check_links(report, ctx, text, given_links, full_text)
-            if field_name in SKIP_KEYS or re.fullmatch(r"[\w.\-/]*", text.strip()):
+            if field_name in SKIP_KEYS or IDENTIFIER.fullmatch(text.strip()):
                 continue  # identifiers and structure, not statements
             marked = ctx.marked
             for sentence in split_statements(text):
