@@ -51,6 +51,11 @@ SKIP_KEYS = frozenset({
     "ratings", "source_file", "phone", "email", "web", "url", "external", "file", "if", "rating",
     "minimum_level", "level", "cap_category", "area", "short_title",
 })
+# Lists and mappings that hold no statements (and whose links are declarations, not uses).
+SKIP_SUBTREES = frozenset({
+    "added_links", "keywords", "aliases", "synonyms", "examples", "patterns", "levels", "related", "also_under",
+    "applies_if_any", "referral_when_any_rated", "minimum_when_any_rated", "ratings", "own_advice", "if",
+})
 MARKED_KEYS = frozenset({"advice", "parent_advice"})
 # Words that refer to the document or the conversation itself, allowed in any statement.
 FRAMING_WORDS = frozenset({"guidance", "section", "sections", "document", "say", "says", "e.g.", "eg", "i.e.", "ie", "etc"})
@@ -296,6 +301,8 @@ def _walk(node: Any, ctx: _Context, key: str | None, path: str) -> Iterator[tupl
         ctx = _Context(ctx.file, _item_name(node, key, ctx.item) if is_item else ctx.item,
                        section or ctx.section, marked, fields, links)
         for k, v in node.items():
+            if k in SKIP_SUBTREES and isinstance(v, (dict, list)):
+                continue  # structure (levels, keywords, added_links declarations): no statements
             child = ctx
             if not ctx.marked and (k in MARKED_KEYS or k in ctx.marked_fields):
                 child = replace(ctx, marked="own_advice")  # the whole value under a marked field
