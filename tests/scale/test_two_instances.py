@@ -44,7 +44,7 @@ SUMMARY_LINES = ["2. Accommodation: low",  # B
 
 # Two questions with fixed, different answers; a tag makes every message unique.
 QUESTIONS = {
-    "signs": ("what are the signs of CSE? (ref {tag})", "There could be cause for concern if a child shows"),
+    "signs": ("what are the signs of CSE? (ref {tag})", "There could be cause for concern if a child is exhibiting"),
     "contact": ("who do I contact if I am worried about a child? (ref {tag})", "Consider all 14 risk indicators"),
 }
 PAIRS = 10
