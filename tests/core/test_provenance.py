@@ -139,7 +139,7 @@ def test_citing_the_right_section_makes_it_supported(copy: Path):
   - id: test_recited
     intent: ask_test_recited
     section: "3.7"
-    title: Test
+    title: Grooming models
     answer: |
       The MEG is chaired by a Safeguarding Lead from Durham Constabulary.
 """)
