@@ -98,6 +98,9 @@ def fact_reply(k: Knowledge, t: Talk, entry: Entry, attribute: str, ctx: Context
     texts = list(dict.fromkeys(k.fill_contacts(f.text) for f in chosen))
     sections = list(dict.fromkeys(f.section for f in chosen))
     text = " ".join(texts) + "\n\n" + "\n".join(source(k, section) for section in sections)
+    advice = [k.labelled(k.fill_contacts(f.advice)) for f in chosen if f.advice]
+    if advice:
+        text += "\n\n" + "\n".join(dict.fromkeys(advice))
     more = Button(msg(t, "fact_more_button").format(title=entry.title), answers.topic_button(k, entry).payload)
     return Reply([Message(text, [more])], topic_after(k, entry, ctx), "fact")
 

@@ -25,6 +25,7 @@ LEVELS = ("low", "medium", "high")
 class Fact:
     text: str
     section: str
+    advice: str = ""  # the assistant's own words beside it, always shown with their label
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def load(k: Knowledge, base: Path | None = None) -> Talk:
             if not isinstance(fact, dict) or not fact.get("text") or not fact.get("section"):
                 raise KnowledgeError(f"{where}: fact '{attr}' needs text and section")
             _check_text(k, fact["text"], str(fact["section"]), f"{where}: fact '{attr}'")
-            facts.setdefault(entry_id, {})[attr] = Fact(fact["text"], str(fact["section"]))
+            facts.setdefault(entry_id, {})[attr] = Fact(fact["text"], str(fact["section"]), fact.get("advice") or "")
         for kind, target in (raw.get("links") or {}).items():
             if kind not in kinds and kind not in attributes:
                 raise KnowledgeError(f"{where}: link '{kind}' is not a kind or attribute in dialogue.yml")
@@ -196,7 +197,7 @@ def load(k: Knowledge, base: Path | None = None) -> Talk:
         status_keywords=PhraseSet(keyword_status, exact=True),
         case_holder=PhraseSet({"holder": _phrases(signs_raw.get("case_holder") or [], "signs.yml: case_holder")}),
         not_covered=PhraseSet({"not_covered": _phrases(dialogue.get("not_covered") or [], "dialogue.yml: not_covered")}),
-        signs_section=str(signs_raw.get("section") or "2.1"),
+        signs_section=str(signs_raw.get("indicators_section") or "2.1"),
         status_priority=_priority(k, dialogue),
         case_status_answers={str(a).lower(): pid for pid, answers in (dialogue.get("case_status_answers") or {}).items()
                              for a in _phrases(answers, f"dialogue.yml: case_status_answers '{pid}'")},

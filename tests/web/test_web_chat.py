@@ -93,7 +93,7 @@ def test_a_screening_shows_its_progress(driver, chat, artifacts):
     click_reply(driver, "Practitioner", "How old")
     ask(driver, "14", "learning disability")
     click_reply(driver, "No", "known to services")
-    click_reply(driver, "Not known to services (a new case)", "Indicator 1 of 14")
+    click_reply(driver, "A new case (not open to Early Help or Social Care)", "Indicator 1 of 14")
     bar = driver.find_element(By.CSS_SELECTOR, "[role=progressbar]")
     assert driver.find_element(By.ID, "progress").is_displayed()
     assert (bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")) == ("1", "14")
