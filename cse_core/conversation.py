@@ -165,7 +165,7 @@ def _with_term(k: Knowledge, t: Talk, reply: Reply, cues: Cues, ctx: Context) ->
 
 
 def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str, confidence: float,
-           ctx: Context, audience: str) -> Reply | None:
+           ctx: Context, audience: str, text: str) -> Reply | None:
     """A message naming one or more topics: a comparison, a pathway cell, a fact, a linked
     entry, or the topic itself where the classifier is less sure than the words."""
     current = k.entries.get(ctx.entry or "")
@@ -179,7 +179,10 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
 
     pathway_ids = [k.entries[m].pathway for m in cues.pathway_mentions]
     if pathway_ids:
-        chosen = next((p for p in t.status_priority if p in pathway_ids), pathway_ids[0])
+        # where the child lives decides first ("a social worker in Leeds": out of authority)
+        routed = parsing.case_status_from_text(k, text)
+        chosen = routed if routed in k.pathways else next((p for p in t.status_priority if p in pathway_ids),
+                                                          pathway_ids[0])
         level = cues.levels[-1] if cues.levels else (ctx.level if cues.opener and ctx.level else None)
         if level:
             return cell_reply(k, t, chosen, level, ctx)
@@ -252,7 +255,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
                 return fact_reply(k, t, holder, attribute, ctx, cues.attributes)
     entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in cues.mentions])
     if entries:
-        return _named(k, t, cues, entries, intent, confidence, ctx, audience)
+        return _named(k, t, cues, entries, intent, confidence, ctx, audience, text)
 
     intent_entry = k.entry_for_intent(intent)
     if current is not None and current.parent and intent_entry is not None and intent_entry.id == current.parent:

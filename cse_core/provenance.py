@@ -55,7 +55,7 @@ SKIP_KEYS = frozenset({
 SKIP_SUBTREES = frozenset({
     "added_links", "keywords", "aliases", "synonyms", "examples", "patterns", "levels", "related", "also_under",
     "applies_if_any", "referral_when_any_rated", "minimum_when_any_rated", "ratings", "own_advice", "if",
-    "words", "public_domains", "kept_terms",  # words people type; words and domains redaction keeps
+    "words", "names", "public_domains", "kept_terms",  # words people type; words and domains redaction keeps
 })
 MARKED_KEYS = frozenset({"advice", "parent_advice"})
 # Words that refer to the document or the conversation itself, allowed in any statement.

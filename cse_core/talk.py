@@ -119,7 +119,7 @@ def load(k: Knowledge, base: Path | None = None) -> Talk:
         if entry_id not in k.entries:
             raise KnowledgeError(f"{where}: no such entry in topics/")
         raw = raw or {}
-        topic_groups.setdefault(entry_id, []).extend(_phrases(raw.get("terms") or [], where))
+        topic_groups.setdefault(entry_id, []).extend(_phrases(raw.get("names") or [], where))
         for attr, fact in (raw.get("facts") or {}).items():
             if attr not in attributes:
                 raise KnowledgeError(f"{where}: fact '{attr}' is not an attribute in dialogue.yml")

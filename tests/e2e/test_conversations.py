@@ -26,7 +26,7 @@ def talk(bot, sender, *messages):
      "Children and Families Assessment Team"),
     # pronouns and ellipsis
     (["what is trauma bonding", "how does that end?"], "alternative healthy relationships"),
-    (["what is trauma bonding", "does it happen to lads as well?"], "boys and young men"),
+    (["what is trauma bonding", "does it happen to lads as well?"], "boys, young men"),
     (["tell me about the stages of grooming", "what comes after the befriending stage?"], "infatuated"),
     # siblings
     (["explain the boyfriend model", "and the party model?"], "lift home"),
@@ -90,10 +90,10 @@ def test_the_pre_screen_starts_prefilled_and_asks_only_the_rest(bot, sender):
     ("new", "a new case"),
     ("not known to anyone", "a new case"),
     ("no one's involved", "a new case"),
-    ("she's got a social worker", "open to Children's Social Care"),
-    ("early help are working with us", "open to Early Help"),
-    ("placed here by another council", "from another authority"),
-    ("lives here but she's from Leeds", "from another authority"),
+    ("she's got a social worker", "a case open to Children's Social Care"),
+    ("early help are working with us", "a case open to Early Help"),
+    ("placed here by another council", "from out of authority"),
+    ("lives here but she's from Leeds", "from out of authority"),
 ])
 def test_case_status_in_peoples_words(bot, sender, wording, route):
     bot.say(sender, "start a screening")
