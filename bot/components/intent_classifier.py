@@ -31,6 +31,7 @@ from bot.components.digest_cache import DigestCache
 
 MODEL_FILE = "tfidf_intent_classifier.pkl"
 
+
 def _document(message: Message) -> str:
     """Lemmas from the spaCy tokenizer (lookup lemmatizer), lower-cased, space-joined."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
@@ -38,12 +39,14 @@ def _document(message: Message) -> str:
         return " ".join((t.lemma or t.text).lower() for t in tokens)
     return (message.get(TEXT) or "").lower()
 
+
 def _prepare_for_prediction(pipeline: Pipeline) -> None:
     """Store the weights column-major. Prediction multiplies the sparse features by
     ``coef_.T``; with row-major weights scipy copies the whole (intents x features) matrix on
     every message, which was the largest single cost of a turn under load (py-spy)."""
     clf = pipeline.named_steps["clf"]
     clf.coef_ = np.asfortranarray(clf.coef_)
+
 
 def _probabilities(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
     """``pipeline.predict_proba(texts)`` without scikit-learn's per-call checks and joblib
@@ -55,6 +58,7 @@ def _probabilities(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
     union = pipeline.named_steps["features"]
     features = sp.hstack([vectorizer.transform(texts) for _, vectorizer in union.transformer_list], format="csr")
     return softmax(np.asarray(features @ clf.coef_.T) + clf.intercept_, axis=1)
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TfidfIntentClassifier(GraphComponent, IntentClassifier):
