@@ -17,24 +17,24 @@ def _pause_screening(tracker: Tracker) -> Events:
 
 
 class ActionEmergency(Action):
-    """999 first, then CAP, then an offer to carry on where they were."""
+    """After Rasa's own ``utter_emergency`` (999 first, then CAP, sent even when this
+    server is down): an offer to carry on where they were, and the pre-screen paused."""
 
     def name(self) -> str:
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        say(dispatcher, "emergency")
         in_form = tracker.active_loop.get("name") == FORM
         say(dispatcher, "emergency_resume" if in_form else "emergency_after")
         return _pause_screening(tracker)
 
 
 class ActionDisclosure(Action):
-    """Short, warm words for a child: not your fault, 999, Childline, CEOP."""
+    """After Rasa's own ``utter_disclosure`` (short, warm words for a child: not your fault,
+    999, Childline, CEOP; sent even when this server is down): the pre-screen paused."""
 
     def name(self) -> str:
         return "action_disclosure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        say(dispatcher, "disclosure")
         return _pause_screening(tracker)

@@ -47,8 +47,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import tracker_store
-from cse_core import knowledge
+from bot.channels import gateway
 
 logger = logging.getLogger(__name__)
 
@@ -487,19 +486,14 @@ class TeamsInput(InputChannel):
 
     async def handle(self, app: Sanic, activity: dict[str, Any], text: str,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        sender_id = str(activity["from"]["id"])  # Teams' per-user id; not the user's name
+        """One message through the same gateway as REST (limits, admission, deadlines, the
+        replies when Rasa cannot answer), the replies posted to the conversation."""
         output = TeamsOutput(activity, self.tokens)
         try:
-            await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name()))
-        except Exception as exc:  # never log the user's text
-            logger.error("Teams: message failed: %s", exc.__class__.__name__)
-        await self.report_storage_failure(app, sender_id, output)
-
-    @staticmethod
-    async def report_storage_failure(app: Sanic, sender_id: str, output: TeamsOutput) -> None:
-        """As over REST: tell the user honestly if their conversation could not be stored."""
-        agent = getattr(app.ctx, "agent", None)
-        store = tracker_store.find(agent.tracker_store) if agent else None
-        if store is not None and store.take_failure(sender_id):
-            k = knowledge.get()
-            await output.send_text_message(sender_id, k.fill_contacts(k.message("storage_down")))
+            sender_id = gateway.check_sender(str(activity["from"]["id"]))  # Teams' per-user id; not the name
+        except gateway.BadRequest:
+            logger.warning("Teams: ignored an activity with an unusable sender id")
+            return
+        reply = await gateway.converse(sender_id, text, self.name(), on_new_message)
+        for message in reply.messages:
+            await output.send_response(sender_id, message)
