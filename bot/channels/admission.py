@@ -24,6 +24,7 @@ import asyncio
 import math
 import os
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -128,13 +129,13 @@ class Admission:
                 self._pending.pop(sender, None)
 
 
-_admissions: dict[int, Admission] = {}
+_admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Admission] = weakref.WeakKeyDictionary()
 
 
 def get() -> Admission:
     """The process's admission for the running loop (one per loop: asyncio primitives are)."""
-    loop_id = id(asyncio.get_running_loop())
-    found = _admissions.get(loop_id)
+    loop = asyncio.get_running_loop()
+    found = _admissions.get(loop)
     if found is None:
-        found = _admissions[loop_id] = Admission()
+        found = _admissions[loop] = Admission()
     return found
