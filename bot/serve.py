@@ -202,15 +202,16 @@ def serve_all(args: argparse.Namespace) -> None:
     rasa_url = f"http://127.0.0.1:{args.port}"
     children = [
         Child("action server", [py, "-m", "bot.serve", "actions", "--port", str(args.actions_port)],
-              logs / "actions.log", live_url=f"http://127.0.0.1:{args.actions_port}/health", start_grace_s=60),
+              logs / "actions.log", live_url=f"http://127.0.0.1:{args.actions_port}/health", start_grace_s=60,
+              pid_file=logs / "actions.pid"),
         Child("Rasa server", [py, "-m", "bot.serve", "rasa", "--model", args.model, "--endpoints", args.endpoints,
                               "--credentials", args.credentials, "--port", str(args.port),
                               "--interface", args.interface], logs / "rasa.log",
               env={"CSE_ACTIONS_URL": f"http://127.0.0.1:{args.actions_port}/webhook"},
-              live_url=f"{rasa_url}/webhooks/rest/", start_grace_s=300),
+              live_url=f"{rasa_url}/webhooks/rest/", start_grace_s=300, pid_file=logs / "rasa.pid"),
         Child("web page server", [py, "-m", "bot.web", "--port", str(args.web_port), "--rasa-url",
                                   f"http://localhost:{args.port}"], logs / "web.log",
-              live_url=f"http://127.0.0.1:{args.web_port}/", start_grace_s=60),
+              live_url=f"http://127.0.0.1:{args.web_port}/", start_grace_s=60, pid_file=logs / "web.pid"),
     ]
     supervisor = Supervisor(children, ROOT, base_env={**os.environ, "WEB_PORT": str(args.web_port)})
     announced = False

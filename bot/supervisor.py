@@ -52,6 +52,7 @@ class Child:
     restarts: int = 0
     next_start: float = 0.0
     live_url: str | None = None
+    pid_file: Path | None = None  # written at each start: operators and fault tests find the child
     start_grace_s: float = 180.0
     probe_failures: int = 0
     next_probe: float = 0.0
@@ -81,6 +82,8 @@ class Supervisor:
                                           start_new_session=True)
         child.started_at = self.clock()
         child.probe_failures = 0
+        if child.pid_file:
+            child.pid_file.write_text(f"{child.proc.pid}\n", encoding="utf-8")
         logger.info("started %s (pid %d), log %s", child.name, child.proc.pid, child.log)
 
     def poll_once(self) -> None:

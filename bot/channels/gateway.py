@@ -10,7 +10,7 @@ limit, bounded queue), the deadlines, and the replies given when Rasa cannot ans
 2. **Admission** (bot/channels/admission.py): past a sender's rate or the queue's bound, a
    429/503 with Retry-After and a kind reply (999 first if the message is a danger).
 3. **Safety does not wait.** If the turn has not finished after ``CSE_SAFETY_REPLY_S``
-   (1.5 s: queued behind others, or an action server that does not answer), the message is
+   (1 s: queued behind others, or an action server that does not answer), the message is
    checked for danger on the text thread (ahead of other work); a danger or a disclosure is
    answered with its first words (999) at once. That turn carries on and is stored;
    replies it makes later are not sent over this request.
@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 SENDER_ID = re.compile(r"[A-Za-z0-9_.:@=+\-]{1,128}")
 DEFAULT_MAX_CHARS = 4000
-DEFAULT_SAFETY_REPLY_S = 1.5
+DEFAULT_SAFETY_REPLY_S = 1.0
 DEFAULT_TURN_DEADLINE_S = 10.0
 READY_CACHE_S = 1.0
 
