@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -54,7 +55,8 @@ def poll(condition: Callable[[], bool], what: str, timeout: float = 60.0, every:
 
 class PrivatePostgres:
     def __init__(self, base: Path) -> None:
-        self.dir = base / "pg"
+        # Outside pytest's temp dir: initdb runs as the postgres user, who cannot enter it.
+        self.dir = Path(tempfile.mkdtemp(prefix="cse-faults-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
@@ -65,7 +67,6 @@ class PrivatePostgres:
                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
     def init(self) -> None:
-        self.dir.mkdir(parents=True)
         shutil.chown(self.dir, "postgres")
         self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
                           "--no-sync", "-E", "UTF8")
@@ -78,8 +79,8 @@ class PrivatePostgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
-    def running(self) -> bool:
-        return (self.data / "postmaster.pid").exists()
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class PrivateRedis:
@@ -215,6 +216,7 @@ def pg_redis_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ass
                 assistant.engine.dispose()
         rds.stop()
         pg.stop()
+        pg.remove()
 
 
 @pytest.fixture(scope="module")
