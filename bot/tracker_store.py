@@ -183,6 +183,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # The error class only: SQL errors can echo the statement and its values.
         logger.error("Conversation store failed to %s: %s", what, exc.__class__.__name__)
         self._ready = (time.monotonic(), False)
+        # Connections that saw the failure may stay broken (SQLite after a disk I/O error):
+        # the next message opens fresh ones, so recovery needs no restart.
+        self.engine.dispose()
         return StoreUnavailable(f"could not {what} the conversation ({exc.__class__.__name__})")
 
 

@@ -7,8 +7,11 @@ deadlines, the replies when Rasa cannot answer). Differences from Rasa's channel
 - a malformed body or sender id gets a 400 with a plain explanation, never a 500;
 - refused messages get 429 (this sender) or 503 (everyone) with Retry-After, and the kind
   reply in the body;
-- GET /webhooks/rest/ is liveness (the process answers) and GET /webhooks/rest/health is
-  readiness (model loaded, database answering now, action server answering): both say
+- GET /webhooks/rest/ is liveness (the process answers); GET /webhooks/rest/health is the
+  whole assistant's readiness (model loaded, database answering now, action server
+  answering: `make run`'s "ready" and false while any part is down); GET
+  /webhooks/rest/ready is this replica's readiness for a load balancer (model and
+  database: a replica without its action server still sends 999, so it stays in). All say
   only ``{"status": "ok"}`` or ``{"status": "unavailable"}``, never internals;
 - errors are logged without the user's text.
 """
@@ -42,8 +45,11 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            ok = await gateway.ready(getattr(request.app.ctx, "agent", None))
-            return response.json({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)
+            return _status(await gateway.ready(getattr(request.app.ctx, "agent", None)))
+
+        @webhook.route("/ready", methods=["GET"])
+        async def replica_ready(request: Request) -> HTTPResponse:
+            return _status(await gateway.ready(getattr(request.app.ctx, "agent", None), action_server=False))
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -64,6 +70,10 @@ class SafeRestInput(RestInput):
             return self.get_metadata(request)
         except Exception:  # a client's odd metadata must not cost the message
             return None
+
+
+def _status(ok: bool) -> HTTPResponse:
+    return response.json({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)
 
 
 def _body(request: Request) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def test_postgres_stopped_and_restarted(pg_redis_assistant: Assistant):
             assert replies == [texts.say(texts.STORAGE_DOWN)], replies
             _, replies, _ = a.post(sender("danger"), DANGER)
             assert_999_first(replies)
-            assert replies[-1] == texts.say(texts.STORAGE_DOWN)
+            assert replies[1:] in ([], [texts.say(texts.STORAGE_DOWN)])
             poll(lambda: not a.ready(), "readiness false while the database is down", timeout=10)
         finally:
             pg.start()

@@ -35,7 +35,8 @@ def test_the_sqlite_file_read_only(sqlite_assistant: Assistant):
             assert replies == [texts.say(texts.STORAGE_DOWN)], replies
             _, replies, _ = a.post(f"faults-ro-{uuid.uuid4().hex[:8]}",
                                         "she's being held in a flat by older men right now")
-            assert replies[0].startswith(EMERGENCY_FIRST) and replies[-1] == texts.say(texts.STORAGE_DOWN)
+            # 999 first; the storage words follow unless the turn outlasted the safety deadline
+            assert replies[0].startswith(EMERGENCY_FIRST) and replies[1:] in ([], [texts.say(texts.STORAGE_DOWN)])
     finally:
         immutable([f for f in files if f.exists()], False)
     _status, replies, _ = a.post(who, "no")
