@@ -39,6 +39,7 @@ def test_the_sqlite_file_read_only(sqlite_assistant: Assistant):
             assert replies[0].startswith(EMERGENCY_FIRST) and replies[1:] in ([], [texts.say(texts.STORAGE_DOWN)])
     finally:
         immutable([f for f in files if f.exists()], False)
+    a.wait_ready()  # the action server shares the file (screening records) and may have timed out meanwhile
     _status, replies, _ = a.post(who, "no")
     assert "practitioner or as a parent" in "\n".join(replies), "the pre-screen resumes at the same question"
     assert a.stored_user_texts(who) == ["I want to do a risk screening", "no"]
