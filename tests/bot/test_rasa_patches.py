@@ -268,3 +268,55 @@ def test_the_sdk_builds_the_same_tracker_view_our_actions_read():
                  lambda t: t.sender_id, lambda t: t.latest_action_name, lambda t: t.slots_to_validate(),
                  lambda t: list(t.get_latest_entity_values("age"))):
         assert view(turn) == view(full)
+
+
+# --- NLU off the event loop ------------------------------------------------------------------
+
+def test_nlu_runs_on_the_text_thread_not_the_event_loop():
+    import asyncio
+    import threading
+
+    from rasa.core.channels.channel import UserMessage
+
+    seen = {}
+
+    class Processor:
+        http_interpreter = None
+
+        def _parse_message_with_graph(self, message, tracker, only_output_properties=True):
+            seen["thread"] = threading.current_thread().name
+            return {"text": message.text, "intent": {"name": "greet", "confidence": 1.0}, "entities": []}
+
+        def _update_full_retrieval_intent(self, parse_data):
+            seen["updated"] = True
+
+        def _check_for_unseen_features(self, parse_data):
+            seen["checked"] = True
+
+    async def main() -> dict:
+        loop_thread = threading.current_thread().name
+        result = await rasa_patches._parse_message(Processor(), UserMessage("hello", sender_id="s"))
+        assert seen["thread"] == "cse-text" != loop_thread
+        return result
+
+    assert asyncio.run(main())["intent"]["name"] == "greet"
+    assert seen["updated"] and seen["checked"]
+
+
+def test_redaction_for_storage_runs_on_the_text_thread(tmp_path, monkeypatch):
+    import asyncio
+    import threading
+
+    from bot import tracker_store
+
+    threads = set()
+    real = tracker_store.redact
+
+    def recording(text: str) -> str:
+        threads.add(threading.current_thread().name)
+        return real(text)
+
+    monkeypatch.setattr(tracker_store, "redact", recording)
+    store = tracker_store.RedactingSQLTrackerStore(Domain.empty(), url=f"sqlite:///{tmp_path / 'cse.db'}")
+    asyncio.run(store.save(TRACKER))
+    assert threads == {"cse-text"}
