@@ -495,5 +495,5 @@ class TeamsInput(InputChannel):
             logger.warning("Teams: ignored an activity with an unusable sender id")
             return
         reply = await gateway.converse(sender_id, text, self.name(), on_new_message)
-        for message in reply.messages:
-            await output.send_response(sender_id, message)
+        for message in reply.messages:  # as collected: send_response takes them without recipient_id
+            await output.send_response(sender_id, {k: v for k, v in message.items() if k != "recipient_id"})
