@@ -79,8 +79,10 @@ class Admission:
     def waiting(self) -> int:
         return self._total - self._running
 
-    def check(self, sender: str) -> None:
-        """Refused unless this message may queue now (takes one token from the sender)."""
+    def check(self, sender: str) -> Ticket:
+        """A place in the queue for this message (taking one token from the sender), or
+        Refused. The place is held from now on, so simultaneous requests cannot all slip
+        past the limits before any of them starts; ``Ticket.release`` gives it back."""
         lim = self.limits
         if self._pending.get(sender, 0) >= lim.per_sender:
             raise Refused(429, 2, "sender has too many messages in progress")
@@ -91,6 +93,9 @@ class Admission:
         if lim.concurrent and self.waiting >= lim.queue:
             raise Refused(503, 5, "queue full")
         self._buckets[sender] = (tokens - 1, self._clock())
+        self._pending[sender] = self._pending.get(sender, 0) + 1
+        self._total += 1
+        return Ticket(self, sender)
 
     def _tokens(self, sender: str) -> float:
         now = self._clock()
@@ -101,11 +106,17 @@ class Admission:
             self._buckets.popitem(last=False)
         return tokens
 
+    def _release(self, sender: str) -> None:
+        self._total -= 1
+        left = self._pending.get(sender, 1) - 1
+        if left:
+            self._pending[sender] = left
+        else:
+            self._pending.pop(sender, None)
+
     @asynccontextmanager
-    async def turn(self, sender: str) -> AsyncIterator[None]:
-        """Wait for a turn (FIFO) and hold it; call ``check`` first."""
-        self._pending[sender] = self._pending.get(sender, 0) + 1
-        self._total += 1
+    async def turn(self, ticket: Ticket) -> AsyncIterator[None]:
+        """Wait for a turn (FIFO) and hold it; the ticket is released when it ends."""
         try:
             if self._gate is None:
                 self._running += 1
@@ -121,12 +132,19 @@ class Admission:
                 finally:
                     self._running -= 1
         finally:
-            self._total -= 1
-            left = self._pending.get(sender, 1) - 1
-            if left:
-                self._pending[sender] = left
-            else:
-                self._pending.pop(sender, None)
+            ticket.release()
+
+
+class Ticket:
+    """One admitted message's place; released once, however the message ends."""
+
+    def __init__(self, admission: Admission, sender: str) -> None:
+        self._admission, self.sender, self._held = admission, sender, True
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._admission._release(self.sender)
 
 
 _admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Admission] = weakref.WeakKeyDictionary()

@@ -144,7 +144,7 @@ async def converse(sender: str, text: str, channel: str, on_new_message: Callabl
         return Reply(await fallback(sender, text, texts.TOO_LONG), outcome="too_long")
     gate = admission.get()
     try:
-        gate.check(sender)
+        ticket = gate.check(sender)
     except admission.Refused as refused:
         logger.warning("%s: message refused: %s", channel, refused.reason)
         return Reply(await fallback(sender, text, texts.BUSY), status=refused.status,
@@ -155,10 +155,20 @@ async def converse(sender: str, text: str, channel: str, on_new_message: Callabl
 
     async def turn() -> None:
         current_turn.set(report)
-        async with gate.turn(sender):
+        async with gate.turn(ticket):
             await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
 
     task = asyncio.ensure_future(turn())
+    task.add_done_callback(lambda _: ticket.release())  # also if cancelled before it started
+    try:
+        return await _reply(task, sender, text, channel, collector, report, started)
+    except asyncio.CancelledError:  # the client went away: the turn finishes (and is stored) anyway
+        _keep_running(task)
+        raise
+
+
+async def _reply(task: asyncio.Task, sender: str, text: str, channel: str, collector: CollectingOutputChannel,
+                 report: TurnReport, started: float) -> Reply:
     done, _ = await asyncio.wait({task}, timeout=_setting("CSE_SAFETY_REPLY_S", DEFAULT_SAFETY_REPLY_S))
     if not done:
         kind = await safety_kind(text)

@@ -27,8 +27,8 @@ async def _run(gate: Admission, count: int, expected_peak: int) -> tuple[int, li
 
     async def message(i: int) -> None:
         nonlocal running, peak
-        gate.check(f"s{i}")
-        async with gate.turn(f"s{i}"):
+        ticket = gate.check(f"s{i}")
+        async with gate.turn(ticket):
             started.append(i)
             running += 1
             peak = max(peak, running)
@@ -67,15 +67,15 @@ def test_a_sender_over_its_rate_gets_429_with_retry_after_and_others_are_untouch
     clock = Clock()
     gate = Admission(Limits(burst=3, rate=0.5), clock=clock)
     for _ in range(3):
-        gate.check("flooder")
+        gate.check("flooder").release()
     with pytest.raises(Refused) as refused:
-        gate.check("flooder")
+        gate.check("flooder").release()
     assert refused.value.status == 429 and refused.value.retry_after == 2  # 1 token at 0.5/s
-    gate.check("someone else")  # their own bucket
+    gate.check("someone else").release()  # their own bucket
     clock.now += 2.0  # one token back
-    gate.check("flooder")
+    gate.check("flooder").release()
     with pytest.raises(Refused):
-        gate.check("flooder")
+        gate.check("flooder").release()
 
 
 def test_a_sender_cannot_have_more_than_its_share_in_progress():
@@ -84,8 +84,8 @@ def test_a_sender_cannot_have_more_than_its_share_in_progress():
         release = asyncio.Event()
 
         async def hold(sender: str) -> None:
-            gate.check(sender)
-            async with gate.turn(sender):
+            ticket = gate.check(sender)
+            async with gate.turn(ticket):
                 await release.wait()
 
         tasks = [asyncio.create_task(hold("a")), asyncio.create_task(hold("a"))]
@@ -107,8 +107,8 @@ def test_the_queue_is_bounded_with_503():
         release = asyncio.Event()
 
         async def hold(sender: str) -> None:
-            gate.check(sender)
-            async with gate.turn(sender):
+            ticket = gate.check(sender)
+            async with gate.turn(ticket):
                 await release.wait()
 
         tasks = [asyncio.create_task(hold(f"s{i}")) for i in range(3)]  # 1 running, 2 waiting
@@ -126,11 +126,21 @@ def test_the_queue_is_bounded_with_503():
 
 
 def test_memory_stays_bounded_under_a_flood_of_sender_ids():
-    gate = Admission(Limits(senders_tracked=100, burst=1))
+    gate = Admission(Limits(senders_tracked=100, burst=1, queue=10**6))
     for i in range(10_000):
-        gate.check(f"sender-{i}")
+        gate.check(f"sender-{i}").release()
     assert len(gate._buckets) == 100
-    assert gate._pending == {}
+    assert gate._pending == {} and gate.waiting == 0
+
+
+def test_simultaneous_requests_cannot_slip_past_the_per_sender_cap():
+    gate = Admission(Limits(per_sender=2, burst=100))
+    tickets = [gate.check("a"), gate.check("a")]  # held from check(), before any turn starts
+    with pytest.raises(Refused):
+        gate.check("a")
+    tickets[0].release()
+    tickets[0].release()  # once only
+    gate.check("a")
 
 
 def test_a_cancelled_waiter_gives_its_place_back():
@@ -139,7 +149,7 @@ def test_a_cancelled_waiter_gives_its_place_back():
         release = asyncio.Event()
 
         async def hold(sender: str) -> None:
-            async with gate.turn(sender):
+            async with gate.turn(gate.check(sender)):
                 await release.wait()
 
         first = asyncio.create_task(hold("a"))
