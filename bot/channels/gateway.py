@@ -7,8 +7,10 @@ limit, bounded queue), the deadlines, and the replies given when Rasa cannot ans
    @ = + -`` (a clear 400 otherwise). A message over ``CSE_MAX_MESSAGE_CHARS`` (4,000) is not
    given to NLU, safety or redaction whole: the safety check runs on its first part (999
    first if it fires) and the sender is asked to send it in shorter parts.
-2. **Admission** (bot/channels/admission.py): past a sender's rate or the queue's bound, a
-   429/503 with Retry-After and a kind reply (999 first if the message is a danger).
+2. **Admission** (bot/channels/admission.py), before anything else, long messages included:
+   past a sender's rate or the queue's bound, a 429/503 with Retry-After and a kind reply
+   that says to call 999 (999 first if a short message is a danger; a flood does not get a
+   safety check per message).
 3. **Safety does not wait.** If the turn has not finished after ``CSE_SAFETY_REPLY_S``
    (1 s: queued behind others, or an action server that does not answer), the message is
    checked for danger on the text thread (ahead of other work); a danger or a disclosure is
@@ -47,6 +49,7 @@ SENDER_ID = re.compile(r"[A-Za-z0-9_.:@=+\-]{1,128}")
 DEFAULT_MAX_CHARS = 4000
 DEFAULT_SAFETY_REPLY_S = 1.0
 DEFAULT_TURN_DEADLINE_S = 10.0
+REFUSED_CHECK_CHARS = 500  # a refused message is checked for danger only if it is this short
 READY_CACHE_S = 1.0
 
 _background: set[asyncio.Task] = set()  # turns still running after their reply went out
@@ -102,13 +105,14 @@ def _safety_kind(text: str) -> str | None:
     return safety.check(text).kind
 
 
-async def safety_kind(text: str) -> str | None:
-    """``emergency``, ``disclosure`` or None for (the first part of) ``text``; ahead of
-    other text work, and never failing: a broken check must not block the reply."""
+async def safety_kind(text: str, urgent: bool = False) -> str | None:
+    """``emergency``, ``disclosure`` or None for (the first part of) ``text``; never
+    failing: a broken check must not block the reply. ``urgent``: ahead of other text work
+    (a message already waiting past the safety deadline)."""
     if not text.strip() or text.startswith("/"):
         return None
     try:
-        return await offload.text(_safety_kind, text[: max_chars()], urgent=True)
+        return await offload.text(_safety_kind, text[: max_chars()], urgent=urgent)
     except Exception as exc:  # the fall-back reply still goes out, with 999 in it
         logger.error("Safety check failed in the channel: %s", exc.__class__.__name__)
         return None
@@ -139,16 +143,19 @@ async def converse(sender: str, text: str, channel: str, on_new_message: Callabl
                    metadata: dict[str, Any] | None = None) -> Reply:
     """Run one user message through Rasa within the limits above; the reply to send."""
     started = time.monotonic()
-    if len(text) > max_chars():
-        logger.warning("%s: message of %d characters refused (limit %d)", channel, len(text), max_chars())
-        return Reply(await fallback(sender, text, texts.TOO_LONG), outcome="too_long")
     gate = admission.get()
     try:
-        ticket = gate.check(sender)
+        ticket = gate.check(sender)  # first: a flood of anything, long messages too, is limited
     except admission.Refused as refused:
         logger.warning("%s: message refused: %s", channel, refused.reason)
-        return Reply(await fallback(sender, text, texts.BUSY), status=refused.status,
+        # The busy words say "call 999" anyway; a flood must not buy a safety check per message.
+        short = text if len(text) <= REFUSED_CHECK_CHARS else ""
+        return Reply(await fallback(sender, short, texts.BUSY), status=refused.status,
                      retry_after=refused.retry_after, outcome="refused")
+    if len(text) > max_chars():
+        ticket.release()
+        logger.warning("%s: message of %d characters refused (limit %d)", channel, len(text), max_chars())
+        return Reply(await fallback(sender, text, texts.TOO_LONG), outcome="too_long")
 
     collector = CollectingOutputChannel()
     report = TurnReport()
@@ -171,7 +178,7 @@ async def _reply(task: asyncio.Task, sender: str, text: str, channel: str, colle
                  report: TurnReport, started: float) -> Reply:
     done, _ = await asyncio.wait({task}, timeout=_setting("CSE_SAFETY_REPLY_S", DEFAULT_SAFETY_REPLY_S))
     if not done:
-        kind = await safety_kind(text)
+        kind = await safety_kind(text, urgent=True)
         if kind and not task.done():
             logger.warning("%s: turn still running after %.1f s: safety reply sent first", channel,
                            time.monotonic() - started)
