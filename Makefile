@@ -109,8 +109,9 @@ scale: $(MODEL)
 
 # Our assistant against a stock `rasa init` one, side by side (bench/README.md); ~15 minutes.
 # BENCH_ARGS="--concurrency 20 --duration 60" and the like; results go to bench/results.jsonl.
-bench: $(SPACY_MODEL) $(DOMAIN_FILES)
+bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
+	$(PY) -m bench.safety_latency
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 
