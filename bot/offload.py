@@ -4,8 +4,9 @@ Rasa serves every conversation from one asyncio loop: a step that holds the loop
 100 ms holds every other user for 100 ms, and the health probes, the rate limiter and the
 999 fall-back with them. Two kinds of work leave the loop:
 
-- **text work** (spaCy: NLU features, the safety check, redaction) runs on ONE dedicated
-  thread. One thread, because a spaCy ``Language`` is not documented as safe to share
+- **text work** (spaCy: NLU features, the safety check, redaction) of a message of
+  ``INLINE_TEXT_CHARS`` (500) or more runs on ONE dedicated thread; a short message's
+  (about a millisecond) stays on the loop, cheaper than two thread switches. One thread, because a spaCy ``Language`` is not documented as safe to share
   between threads; and because it is CPU-bound, more threads would not make it faster under
   the GIL. Safety checks jump the queue (``urgent=True``): an emergency never waits behind
   other people's NLU.
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 DB_THREADS = 4
+INLINE_TEXT_CHARS = 500
 
 
 class _PriorityWorker:
@@ -88,9 +90,14 @@ def on_text_thread() -> bool:
     return threading.current_thread().name == "cse-text"
 
 
-async def text(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
-    """Run ``fn(*args)`` on the text thread (directly if already there) and await it."""
-    if on_text_thread():
+async def text(fn: Callable[..., T], *args: Any, urgent: bool = False, size: int | None = None) -> T:
+    """Run ``fn(*args)`` on the text thread (directly if already there) and await it.
+
+    ``size``: the characters of text the work is about. Below ``INLINE_TEXT_CHARS`` it is
+    done right here: a short message's spaCy work (about a millisecond) costs less than the
+    two thread switches, which on a busy machine wait for the scheduler. Long messages (up
+    to the channel's length cap), where the time goes, always leave the loop."""
+    if on_text_thread() or (size is not None and size < INLINE_TEXT_CHARS and not urgent):
         return fn(*args)
     return await asyncio.wrap_future(_text_worker().submit(lambda: fn(*args), urgent))
 

@@ -32,7 +32,8 @@ replaces and why:
    payload sent to the action server is trimmed. Without that key nothing changes.
 5. ``MessageProcessor.parse_message``: NLU (spaCy, the classifier, the safety check) ran
    on the event loop, so one long message held every other conversation. The same steps
-   now run the NLU graph on the text thread (bot/offload.py) and await it.
+   now run the NLU graph of any message of 500 characters or more on the text thread
+   (bot/offload.py) and await it.
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
     else:
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
-        parse_data = await offload.text(self._parse_message_with_graph, message, tracker, only_output_properties)
+        parse_data = await offload.text(self._parse_message_with_graph, message, tracker, only_output_properties,
+                                        size=len(message.text or ""))
     self._update_full_retrieval_intent(parse_data)
     self._check_for_unseen_features(parse_data)
     return parse_data

@@ -137,14 +137,20 @@ def serve_rasa(args: argparse.Namespace) -> None:
     check_versions()
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", os.environ.get("CSE_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES)))
     import rasa.utils.common
+    import rasa.utils.tensorflow.environment as tf_env
     from rasa.core import run as rasa_run
     from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.log_utils import configure_structlog
 
     from bot import rasa_patches
     from bot.action_endpoint import ActionServerEndpoint, health_url_for
     from bot.channels import texts
 
+    # As `rasa run` does. Without configure_structlog, Rasa's structured debug events (which
+    # can carry a user's message) would be rendered and printed for every action.
     rasa.utils.common.configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(logging.INFO)
+    tf_env.setup_tf_environment()
     model = Path(args.model)
     if not model.exists():
         raise LaunchError(f"no trained model at {model}: run `make train`")

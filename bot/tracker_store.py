@@ -13,7 +13,9 @@
   in-memory tracker, which is exactly what must not happen here.
 - Readiness asks the database now (``ready()``: a cheap query, cached for a second), not
   a flag left behind by an old failure.
-- The database and the redaction run off Rasa's event loop (bot/offload.py).
+- Database calls run off Rasa's event loop (an unreachable server must not stall every
+  conversation for its connect timeout), and so does the redaction of long messages
+  (bot/offload.py).
 - "Delete my conversation": when a turn ran ``action_forget``, the whole conversation is
   deleted instead of saved.
 
@@ -89,17 +91,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         return await self._read(conversation_id, all_sessions=True)
 
     async def _read(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
+        # Only the query leaves the loop: decoding the rows is Python work that a thread
+        # would not make faster (the GIL), only slower by the switches.
+        query = self._all_sessions_query if all_sessions else self._latest_session_query
         try:
-            return await offload.db(self._load, sender_id, all_sessions)
+            rows = await offload.db(self._fetch, query, sender_id)
         except sa.exc.SQLAlchemyError as exc:
             raise self._failed(exc, "read") from None
-
-    def _load(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
-        # Rasa's query through plain SQL: the ORM's per-row objects cost more than the
-        # rest of reading a conversation (py-spy, issue 7). Same rows, same order.
-        query = self._all_sessions_query if all_sessions else self._latest_session_query
-        with self.engine.connect() as conn:
-            rows = conn.execute(query, {"sender": sender_id}).scalars().all()
         if not (self.domain and rows):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
@@ -107,6 +105,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # What the database holds of this tracker, so save() need not count it again.
             setattr(tracker, STORED_MARK, len(rows))
         return tracker
+
+    def _fetch(self, query: Any, sender_id: str) -> list[str]:
+        # Rasa's query through plain SQL: the ORM's per-row objects cost more than the
+        # rest of reading a conversation (py-spy, issue 7). Same rows, same order.
+        with self.engine.connect() as conn:
+            return conn.execute(query, {"sender": sender_id}).scalars().all()
 
     # --- writing ------------------------------------------------------------------------
 
@@ -120,7 +124,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 stored = await offload.db(self._count, tracker.sender_id)
             new = list(itertools.islice(tracker.events, stored, None))
             if new:
-                rows = await offload.text(self._rows, tracker.sender_id, new)
+                size = sum(len(getattr(e, "text", None) or "") for e in new if isinstance(e, UserUttered))
+                rows = await offload.text(self._rows, tracker.sender_id, new, size=size)
                 await offload.db(self._insert, rows)
         except sa.exc.SQLAlchemyError as exc:
             raise self._failed(exc, "save") from None

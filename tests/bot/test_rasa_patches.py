@@ -272,7 +272,10 @@ def test_the_sdk_builds_the_same_tracker_view_our_actions_read():
 
 # --- NLU off the event loop ------------------------------------------------------------------
 
-def test_nlu_runs_on_the_text_thread_not_the_event_loop():
+LONG = "I am worried about my daughter because " * 20  # over offload.INLINE_TEXT_CHARS
+
+
+def test_nlu_of_a_long_message_runs_on_the_text_thread_not_the_event_loop():
     import asyncio
     import threading
 
@@ -295,15 +298,17 @@ def test_nlu_runs_on_the_text_thread_not_the_event_loop():
 
     async def main() -> dict:
         loop_thread = threading.current_thread().name
-        result = await rasa_patches._parse_message(Processor(), UserMessage("hello", sender_id="s"))
+        result = await rasa_patches._parse_message(Processor(), UserMessage(LONG, sender_id="s"))
         assert seen["thread"] == "cse-text" != loop_thread
+        await rasa_patches._parse_message(Processor(), UserMessage("hello", sender_id="s"))
+        assert seen["thread"] == loop_thread, "a short message stays on the loop (cheaper than two switches)"
         return result
 
     assert asyncio.run(main())["intent"]["name"] == "greet"
     assert seen["updated"] and seen["checked"]
 
 
-def test_redaction_for_storage_runs_on_the_text_thread(tmp_path, monkeypatch):
+def test_redaction_of_a_long_message_for_storage_runs_on_the_text_thread(tmp_path, monkeypatch):
     import asyncio
     import threading
 
@@ -318,5 +323,7 @@ def test_redaction_for_storage_runs_on_the_text_thread(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tracker_store, "redact", recording)
     store = tracker_store.RedactingSQLTrackerStore(Domain.empty(), url=f"sqlite:///{tmp_path / 'cse.db'}")
-    asyncio.run(store.save(TRACKER))
+    tracker = DialogueStateTracker("long", [])
+    tracker.update(UserUttered(LONG, {"name": "ask_signs", "confidence": 1.0}))
+    asyncio.run(store.save(tracker))
     assert threads == {"cse-text"}
