@@ -13,9 +13,9 @@
   in-memory tracker, which is exactly what must not happen here.
 - Readiness asks the database now (``ready()``: a cheap query, cached for a second), not
   a flag left behind by an old failure.
-- Database calls run off Rasa's event loop (an unreachable server must not stall every
-  conversation for its connect timeout), and so does the redaction of long messages
-  (bot/offload.py).
+- Calls to a database server run off Rasa's event loop (an unreachable server must not
+  stall every conversation for its connect timeout), and so does the redaction of long
+  messages (bot/offload.py).
 - "Delete my conversation": when a turn ran ``action_forget``, the whole conversation is
   deleted instead of saved.
 
@@ -78,6 +78,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._queries()
         self._ready: tuple[float, bool] = (0.0, True)
+        # A database server's calls leave the loop (an unreachable one must not stall every
+        # conversation for its connect timeout); a local SQLite file's take well under a
+        # millisecond, less than the two thread switches, which under the GIL cost a third
+        # of the throughput when measured (bench/README.md).
+        self._offload_db = self.engine.url.get_backend_name() != "sqlite"
         warm_up()  # load the redaction tables now, not on the first user's message
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.info("Conversations are stored, redacted, in %s", self.engine.url.render_as_string(hide_password=True))
@@ -95,7 +100,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # would not make faster (the GIL), only slower by the switches.
         query = self._all_sessions_query if all_sessions else self._latest_session_query
         try:
-            rows = await offload.db(self._fetch, query, sender_id)
+            rows = await self._db(self._fetch, query, sender_id)
         except sa.exc.SQLAlchemyError as exc:
             raise self._failed(exc, "read") from None
         if not (self.domain and rows):
@@ -105,6 +110,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # What the database holds of this tracker, so save() need not count it again.
             setattr(tracker, STORED_MARK, len(rows))
         return tracker
+
+    async def _db(self, fn: Any, *args: Any) -> Any:
+        return await offload.db(fn, *args) if self._offload_db else fn(*args)
 
     def _fetch(self, query: Any, sender_id: str) -> list[str]:
         # Rasa's query through plain SQL: the ORM's per-row objects cost more than the
@@ -117,16 +125,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             if _ran_forget(tracker):
-                await offload.db(storage.forget, self.engine, tracker.sender_id)
+                await self._db(storage.forget, self.engine, tracker.sender_id)
                 return
             stored = getattr(tracker, STORED_MARK, None)
             if stored is None:  # a tracker this store did not load: count, as Rasa does
-                stored = await offload.db(self._count, tracker.sender_id)
+                stored = await self._db(self._count, tracker.sender_id)
             new = list(itertools.islice(tracker.events, stored, None))
             if new:
                 size = sum(len(getattr(e, "text", None) or "") for e in new if isinstance(e, UserUttered))
                 rows = await offload.text(self._rows, tracker.sender_id, new, size=size)
-                await offload.db(self._insert, rows)
+                await self._db(self._insert, rows)
         except sa.exc.SQLAlchemyError as exc:
             raise self._failed(exc, "save") from None
         setattr(tracker, STORED_MARK, stored + len(new))
@@ -163,7 +171,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if time.monotonic() - at < READY_CACHE_S:
             return ok
         try:
-            await offload.db(storage.check, self.engine)
+            await self._db(storage.check, self.engine)
             ok = True
         except storage.StorageUnavailable:
             ok = False

@@ -221,3 +221,20 @@ def test_a_tracker_the_store_did_not_load_is_counted_before_saving(url):
     _turn(longer, "one more")
     asyncio.run(store.save(longer))
     assert len(stored_rows(store.engine, sender)) == len(longer.events)
+
+
+def test_database_server_calls_leave_the_event_loop_sqlite_calls_do_not(sqlite_url, postgres_url, monkeypatch):
+    import threading
+
+    for url, expected in ((postgres_url, "cse-db"), (sqlite_url, "MainThread")):
+        store = RedactingSQLTrackerStore(Domain.empty(), url=url)
+        threads = []
+        real = store._fetch
+
+        def fetch(query, sender, real=real, threads=threads):
+            threads.append(threading.current_thread().name)
+            return real(query, sender)
+
+        monkeypatch.setattr(store, "_fetch", fetch)
+        asyncio.run(store.retrieve(uuid.uuid4().hex))
+        assert threads and threads[0].startswith(expected), (url.split(":")[0], threads)
