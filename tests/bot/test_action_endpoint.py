@@ -31,6 +31,7 @@ class FakeActionServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.hang = False
+        self.delay = 0.0
         self.calls = 0
         self.runner: web.AppRunner | None = None
 
@@ -38,6 +39,7 @@ class FakeActionServer:
         self.calls += 1
         while self.hang:
             await asyncio.sleep(0.05)
+        await asyncio.sleep(self.delay)
         return web.json_response({"events": [], "responses": [{"text": "from the action"}]})
 
     async def health(self, request: web.Request) -> web.Response:
@@ -106,6 +108,23 @@ def test_hung_then_fail_fast_then_back_without_a_restart():
             assert (await call(ep))["responses"]
         finally:
             server.hang = False
+            await server.stop()
+
+    asyncio.run(main())
+
+
+def test_a_slow_server_within_the_timeout_is_waited_for():
+    async def main() -> None:
+        server = FakeActionServer()
+        await server.start()
+        server.delay = 0.3
+        ep = endpoint(server.url, timeout=3.0)
+        try:
+            report = TurnReport()
+            current_turn.set(report)
+            assert (await call(ep))["responses"][0]["text"] == "from the action"
+            assert not ep.breaker.is_open and report.failed_actions == []
+        finally:
             await server.stop()
 
     asyncio.run(main())
