@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -90,8 +90,14 @@ test-e2e: $(MODEL) $(MAPS)
 test-channels: $(MODEL)
 	$(PY) -m pytest -q tests/channels
 
-# Real headless Chromium (Debian's chromium + chromium-driver; .ci/run installs them).
-test-web: $(MODEL)
+# Real headless Chromium (Debian's chromium + chromium-driver; .ci/run installs them), with
+# axe-core installed from npm by its lock file (never fetched at test time), and the process maps.
+AXE := tests/web/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
+	npm ci --prefix tests/web/axe --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-web: $(MODEL) $(MAPS) $(AXE)
 	$(PY) -m pytest -q tests/web
 
 # Faults injected into a running assistant: the action server killed and hung, PostgreSQL
@@ -112,6 +118,11 @@ scale: $(MODEL)
 bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
 	$(PY) -m bench.safety_latency
+
+# Blind evaluation over REST (bench/blind_eval.py); the sets live outside the repository
+# (CSE_BLIND_DIR, default /work/blind) so they never reach training. EVAL_ARGS="--sets safety".
+eval: $(MODEL)
+	$(PY) -m bench.blind_eval $(EVAL_ARGS)
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 

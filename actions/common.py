@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from cse_core import audience as audience_cues
-from cse_core import knowledge
+from cse_core import conversation, knowledge, talk
 from cse_core.answers import PRACTITIONER, Answer, Button
 
 Events = list[dict[str, Any]]
@@ -17,6 +17,70 @@ Events = list[dict[str, Any]]
 
 def kb() -> knowledge.Knowledge:
     return knowledge.get()
+
+
+def talk_data() -> talk.Talk:
+    return talk.get()
+
+
+def context(tracker: Tracker) -> conversation.Context:
+    """The conversation's current topic (issue 11)."""
+    return conversation.Context.from_slot(tracker.get_slot(TOPIC_SLOT))
+
+
+TOPIC_SLOT = "conversation_topic"
+PREFILL_SLOT = "screening_prefill"
+
+
+def latest_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def respond(tracker: Tracker, who: str, in_form: bool = False) -> conversation.Reply | None:
+    """What this message needs in the conversation so far, or None for the intent's answer."""
+    return conversation.respond(kb(), talk_data(), latest_text(tracker), latest_intent(tracker),
+                                latest_confidence(tracker), context(tracker), who, in_form=in_form)
+
+
+def send_reply(dispatcher: CollectingDispatcher, reply: conversation.Reply) -> Events:
+    """Send a conversation reply and keep its topic (and any prefill) for what comes next."""
+    for message in reply.messages:
+        dispatcher.utter_message(text=message.text or None, buttons=buttons(message.buttons))
+        if message.process_map:
+            _send_map(dispatcher, message.process_map)
+    events: Events = [SlotSet(TOPIC_SLOT, reply.context.to_slot())]
+    if reply.prefill:
+        events.append(SlotSet(PREFILL_SLOT, reply.prefill))
+    return events
+
+
+def answer_after_safety(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """After the 999 reply, the answer the message also needs (issue 12, item 3): a described
+    situation, or the question it asks. The safety intent replaced the topic intent, so the
+    topic is read from the classifier's ranking."""
+    who, events = audience(tracker)
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    topic = next((r for r in ranking if str(r.get("name", "")).startswith("ask_")), None)
+    intent, confidence = (topic["name"], float(topic.get("confidence", 0.0)) * 2) if topic else ("", 0.0)
+    reply = conversation.respond(kb(), talk_data(), latest_text(tracker), intent, min(confidence, 1.0),
+                                 context(tracker), who)
+    if reply is not None:
+        return events + send_reply(dispatcher, reply)
+    entry = kb().entry_for_intent(intent) if confidence >= conversation.CONFIDENT else None
+    if entry is None:
+        return events
+    from cse_core import answers
+
+    send_answer(dispatcher, answers.render(kb(), answers.select(kb(), intent, latest_text(tracker)) or entry, who))
+    return events + [SlotSet(TOPIC_SLOT, conversation.topic_after(kb(), entry, context(tracker)).to_slot())]
+
+
+def _send_map(dispatcher: CollectingDispatcher, number: int) -> None:
+    from cse_core import process_maps  # matplotlib: loaded only when a map is shown
+
+    url = process_maps.public_url(number)
+    if url:  # the steps sent with it are the picture's text alternative
+        dispatcher.utter_message(image=url)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -53,11 +117,7 @@ def say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
 def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.full_text, buttons=buttons(answer.buttons))
     if answer.process_map:
-        from cse_core import process_maps  # matplotlib: loaded only when a map is shown
-
-        url = process_maps.public_url(answer.process_map)
-        if url:  # the steps above are the picture's text alternative
-            dispatcher.utter_message(image=url)
+        _send_map(dispatcher, answer.process_map)
 
 
 def disclaimer_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

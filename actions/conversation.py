@@ -8,7 +8,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Events, buttons, disclaimer_once, kb, latest_intent, latest_text, say
+from actions.common import (
+    Events,
+    audience,
+    buttons,
+    disclaimer_once,
+    kb,
+    latest_intent,
+    latest_text,
+    respond,
+    say,
+    send_reply,
+)
 from cse_core import language
 from cse_core.answers import Button
 
@@ -31,6 +42,8 @@ REPLIES = {
     "change_answer": "screening.nothing_to_resume",
 }
 ROLES = {"inform_parent": "parent", "inform_practitioner": "practitioner"}
+# Replies that stand on their own: a greeting is not read as a follow-up.
+OWN_REPLY = {"greet", "goodbye"}
 
 
 class ActionReply(Action):
@@ -39,6 +52,14 @@ class ActionReply(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         intent = latest_intent(tracker)
+        role: Events = [SlotSet("audience", ROLES[intent])] if intent in ROLES else []
+        if intent not in OWN_REPLY:
+            # "what should I do?" read as capabilities, "and their email?" as out of scope,
+            # "I'm her mum, she has an older boyfriend" as a role: answered in context (issue 11)
+            who, events = audience(tracker)
+            reply = respond(tracker, ROLES.get(intent, who))
+            if reply is not None:
+                return role + events + send_reply(dispatcher, reply) + disclaimer_once(dispatcher, tracker)
         key = REPLIES.get(intent, "out_of_scope")
         if key == "out_of_scope" and not language.looks_english(latest_text(tracker)):
             key = "other_language"
@@ -46,5 +67,4 @@ class ActionReply(Action):
         if key == "capabilities":
             items = [Button(**b) for b in kb().message("capabilities_buttons")]
             dispatcher.utter_message(buttons=buttons(items))
-        events: Events = [SlotSet("audience", ROLES[intent])] if intent in ROLES else []
-        return events + disclaimer_once(dispatcher, tracker)
+        return role + disclaimer_once(dispatcher, tracker)

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Events, say
+from actions.common import Events, answer_after_safety, say
 from actions.screening import FORM, pause_events
 
 
@@ -24,9 +24,12 @@ class ActionEmergency(Action):
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        sent = len(dispatcher.messages)
+        events = answer_after_safety(dispatcher, tracker)  # after Rasa's 999, the answer (issue 12)
         in_form = tracker.active_loop.get("name") == FORM
-        say(dispatcher, "emergency_resume" if in_form else "emergency_after")
-        return _pause_screening(tracker)
+        if in_form or len(dispatcher.messages) == sent:
+            say(dispatcher, "emergency_resume" if in_form else "emergency_after")
+        return events + _pause_screening(tracker)
 
 
 class ActionDisclosure(Action):

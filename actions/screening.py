@@ -21,17 +21,23 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
+    PREFILL_SLOT,
+    TOPIC_SLOT,
     Events,
     audience,
     buttons,
+    context,
     disclaimer_once,
     kb,
     latest_intent,
     latest_text,
+    respond,
     say,
     send_answer,
+    send_reply,
+    talk_data,
 )
-from cse_core import answers, parsing, records, screening, storage
+from cse_core import answers, conversation, parsing, records, screening, storage
 from cse_core.answers import Button
 
 logger = logging.getLogger(__name__)
@@ -76,7 +82,50 @@ class ActionScreeningStart(Action):
         if latest_intent(tracker) == "resume_screening":
             say(dispatcher, "screening.nothing_to_resume")
         say(dispatcher, "screening.intro")
-        return reset_events() + disclaimer_once(dispatcher, tracker)
+        return reset_events() + _prefill(dispatcher, tracker) + disclaimer_once(dispatcher, tracker)
+
+
+def _prefill(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """Answers a described situation already gave (issue 11): filled in, said, changeable."""
+    values = tracker.get_slot(PREFILL_SLOT)
+    if not isinstance(values, dict) or not values:
+        return []
+    k = kb()
+    known = set(screening.slot_names(k))
+    values = {s: v for s, v in values.items() if s in known and isinstance(v, str)}
+    items, accepted = [], {}
+    for slot, value in values.items():
+        question = screening.question(k, slot)
+        if question is None or screening.parse(k, question, _typed(k, question, value)) != value:
+            continue  # only values the question itself would accept
+        accepted[slot] = value
+        items.append(talk_data().message("prefill_item").format(name=_label(k, question), value=_shown(k, slot, value)))
+    events: Events = [SlotSet(PREFILL_SLOT, None)]
+    if items:
+        dispatcher.utter_message(text=talk_data().message("prefill_intro").format(items="; ".join(items)))
+        events += [SlotSet(slot, value) for slot, value in accepted.items()]
+    return events
+
+
+def _typed(k: Any, question: screening.Question, value: str) -> str:
+    """The answer a user would type for ``value`` (so the question's own parser checks it)."""
+    if question.kind == "age":
+        return next((b["label"] for b in k.risk_rules["age"]["bands"] if b["id"] == value), value)
+    if question.kind == "case_status":
+        return k.pathways[value].question_label if value in k.pathways else value
+    return value.replace("_", " ")
+
+
+def _label(k: Any, question: screening.Question) -> str:
+    return question.indicator.name if question.indicator else question.slot.replace("_", " ")
+
+
+def _shown(k: Any, slot: str, value: str) -> str:
+    if slot == "age_band":
+        return next((b["label"] for b in k.risk_rules["age"]["bands"] if b["id"] == value), value)
+    if slot == "case_status" and value in k.pathways:
+        return k.pathways[value].label
+    return k.message("screening.rating_labels").get(value, value.replace("_", " "))
 
 
 class AskScreeningQuestion(Action):
@@ -101,6 +150,10 @@ class AskScreeningQuestion(Action):
 # knowledge here also validates it when the action server starts.
 for _slot in screening.slot_names(kb()):
     globals()[f"AskScreening_{_slot}"] = type(f"AskScreening_{_slot}", (AskScreeningQuestion,), {"slot": _slot})
+
+
+# parsing.Change names fields as people do; the form's slots are named for what they hold.
+_FIELD_SLOTS = {"age": "age_band", "role": "audience"}
 
 
 class ValidateScreeningForm(Action):
@@ -139,9 +192,15 @@ class ValidateScreeningForm(Action):
         if value is not None:
             return events + self._answered(dispatcher, slot, value)
 
+        reply = respond(tracker, who, in_form=True)  # "and their email?" mid-screening (issue 11)
+        if reply is not None:
+            return events + send_reply(dispatcher, reply)
         faq = answers.answer(k, intent, text, who) if intent.startswith("ask_") else None
         if faq is not None:
             send_answer(dispatcher, faq)
+            entry = answers.select(k, intent, text)
+            if entry is not None:
+                events.append(SlotSet(TOPIC_SLOT, conversation.topic_after(k, entry, context(tracker)).to_slot()))
             return events
         if question.kind == "age":
             say(dispatcher, "screening.not_understood_age")
@@ -188,7 +247,8 @@ class ValidateScreeningForm(Action):
     @staticmethod
     def _change(dispatcher: CollectingDispatcher, tracker: Tracker, change: parsing.Change) -> Events:
         k = kb()
-        question = screening.question(k, screening.IND_PREFIX + change.field) or screening.question(k, change.field)
+        slot = _FIELD_SLOTS.get(change.field, change.field)  # "change age to 12" -> age_band
+        question = screening.question(k, screening.IND_PREFIX + change.field) or screening.question(k, slot)
         value = screening.parse(k, question, change.value_text) if question else None
         if question is None or value is None:
             say(dispatcher, "screening.change_unknown")
@@ -233,7 +293,12 @@ class ActionScreeningOutcome(Action):
             dispatcher.utter_message(text=k.message("screening.outcome_map_offer"),
                                      buttons=[{"title": k.message("screening.outcome_map_button"), "payload": payload}])
         _keep_anonymous_record(k, current, result)
-        return reset_events() + [SlotSet("last_level", result.outcome.level), SlotSet("last_pathway", result.pathway)]
+        # the outcome is the topic now: "and if it was high?" reads against this pathway
+        level = result.outcome.level if result.outcome.level in ("low", "medium", "high") else None
+        entry = next((e for e in k.entries.values() if e.pathway == result.pathway), None)
+        topic = conversation.Context(entry.id if entry else None, result.pathway, level, context(tracker).said)
+        return reset_events() + [SlotSet("last_level", result.outcome.level), SlotSet("last_pathway", result.pathway),
+                                 SlotSet(TOPIC_SLOT, topic.to_slot())]
 
 
 def _keep_anonymous_record(k: Any, current: dict[str, Any], result: screening.Result) -> None:

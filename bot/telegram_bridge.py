@@ -7,7 +7,9 @@ POST {RASA_URL}/webhooks/rest/webhook {"sender", "message"} -> [{"text", "button
     python -m bot.telegram_bridge                       # long polling (default)
     python -m bot.telegram_bridge --webhook https://example.org/telegram --listen 127.0.0.1 --port 8443
 
-Environment: TELEGRAM_BOT_TOKEN (required); RASA_URL (default http://127.0.0.1:5005);
+Environment: TELEGRAM_BOT_TOKEN (required); TELEGRAM_SENDER_KEY or TELEGRAM_SENDER_KEY_FILE
+(required: the secret of the keyed hash that stands for a chat id, at least 16 characters; there
+is no fallback, and never the bot token); RASA_URL (default http://127.0.0.1:5005);
 TELEGRAM_API_BASE (another Bot API server, e.g. a local fake in tests); TELEGRAM_WEBHOOK_SECRET
 (required with --webhook: Telegram sends it back in X-Telegram-Bot-Api-Secret-Token).
 
@@ -18,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import importlib.util
 import logging
 import os
@@ -46,7 +46,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import texts
+from bot.channels import identity, texts
+from cse_core.redaction import logs as redaction_logs
 
 # What each command says to Rasa: intent payloads, so NLU changes cannot break them.
 COMMANDS: dict[str, str] = {"start": "/greet", "help": "/ask_capabilities", "forget": "/forget_conversation"}
@@ -183,12 +184,13 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 class Bridge:
     """The update handlers, sharing one Rasa client, the button keys and a lock per chat."""
 
-    def __init__(self, rasa_url: str, timeout: float = RASA_TIMEOUT, sender_key: str = "") -> None:
+    def __init__(self, rasa_url: str, sender_key: bytes, timeout: float = RASA_TIMEOUT) -> None:
         self.rasa_url = rasa_url.rstrip("/")
         # The Telegram chat id is a stable account identifier: Rasa (and its database) only
-        # ever sees a keyed hash of it. The key is TELEGRAM_SENDER_KEY, else the bot token.
-        self._sender_key = (sender_key or os.environ.get("TELEGRAM_SENDER_KEY") or
-                            os.environ.get("TELEGRAM_BOT_TOKEN") or "").encode()
+        # ever sees a keyed hash of it (TELEGRAM_SENDER_KEY; required, no fallback).
+        if len(sender_key) < identity.MIN_SECRET_LENGTH:
+            raise ConfigError(f"{SENDER_KEY_ENV}: the secret must be at least {identity.MIN_SECRET_LENGTH} characters")
+        self._sender_key = sender_key
         self.timeout = timeout
         self.buttons = ButtonKeys()
         # One turn at a time per chat, so replies keep the order the messages were sent in.
@@ -197,8 +199,7 @@ class Bridge:
 
     def sender_for(self, chat_id: int) -> str:
         """The Rasa sender id for a chat: stable, but not the chat id itself."""
-        digest = hmac.new(self._sender_key, str(chat_id).encode(), hashlib.sha256).hexdigest()
-        return f"tg-{digest[:32]}"
+        return identity.keyed_id("tg", str(chat_id), self._sender_key)
 
     async def open(self, _app: Application) -> None:
         self._client = httpx.AsyncClient(timeout=self.timeout)
@@ -318,6 +319,9 @@ class ConfigError(ValueError):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
 
+SENDER_KEY_ENV, SENDER_KEY_FILE_ENV = "TELEGRAM_SENDER_KEY", "TELEGRAM_SENDER_KEY_FILE"
+
+
 @dataclass(frozen=True)
 class Config:
     token: str
@@ -327,6 +331,7 @@ class Config:
     listen: str
     port: int
     secret: str | None
+    sender_key: bytes
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -341,6 +346,16 @@ def load_config(args: argparse.Namespace, env: Mapping[str, str]) -> Config:
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set: put the bot's token from @BotFather in the environment")
+    try:
+        sender_key = identity.read_secret(SENDER_KEY_ENV, SENDER_KEY_FILE_ENV, dict(env))
+    except identity.IdentityError as exc:
+        raise ConfigError(str(exc)) from exc
+    if sender_key is None:
+        raise ConfigError(f"{SENDER_KEY_ENV} is not set: give a random secret of at least "
+                          f"{identity.MIN_SECRET_LENGTH} characters (or {SENDER_KEY_FILE_ENV}, a file holding one); "
+                          "it keys the hash that stands for each chat id")
+    if sender_key == token.encode("utf-8"):
+        raise ConfigError(f"{SENDER_KEY_ENV} must not be the bot token")
     secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
     if args.webhook:
         if secret is None or not SECRET_FORMAT.fullmatch(secret):
@@ -355,11 +370,12 @@ def load_config(args: argparse.Namespace, env: Mapping[str, str]) -> Config:
         listen=args.listen,
         port=args.port,
         secret=secret,
+        sender_key=sender_key,
     )
 
 
 def build_application(config: Config) -> Application:
-    bridge = Bridge(config.rasa_url)
+    bridge = Bridge(config.rasa_url, config.sender_key)
     builder = (
         ApplicationBuilder()
         .token(config.token)
@@ -375,6 +391,7 @@ def build_application(config: Config) -> Application:
 
 
 def configure_logging() -> None:
+    redaction_logs.install()  # every log record redacted when it is made
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,7 +1,8 @@
 """Rasa's SQL tracker store, made safe for a safeguarding assistant (issues 5 and 13).
 
-- User text is redacted (cse_core.redaction) before it reaches the database; NLU and the
-  safety check have already seen the original in memory for that turn.
+- Every event is redacted (cse_core.redaction.events: text, metadata, entity and slot
+  values, bot messages) before it reaches the database; NLU and the safety check have
+  already seen the original in memory for that turn.
 - At start-up an unreachable database fails within seconds with a clear message, instead
   of Rasa's retry-forever loop.
 - While running, a failed read or write raises ``StoreUnavailable`` and the turn stops:
@@ -42,9 +43,12 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot import offload
 from cse_core import storage
-from cse_core.redaction import redact, warm_up
+from cse_core.redaction import events as redaction_events
+from cse_core.redaction import logs as redaction_logs
+from cse_core.redaction import warm_up
 
 logger = logging.getLogger(__name__)
+redaction_logs.install()  # every log record of the Rasa process redacted when it is made
 FORGET_ACTION = "action_forget"
 STORED_MARK = "_cse_events_in_store"  # set on a tracker: how many of its events are stored
 READY_CACHE_S = 1.0
@@ -55,17 +59,9 @@ class StoreUnavailable(BaseException):  # BaseException: see the module docstrin
 
 
 def redact_event(data: dict[str, Any]) -> dict[str, Any]:
-    """The event as stored: user text (and its copy in parse_data) redacted."""
-    if data.get("event") == "user":
-        if data.get("text"):
-            data["text"] = redact(data["text"])
-        parse = data.get("parse_data") or {}
-        if parse.get("text"):
-            parse["text"] = redact(parse["text"])
-        for ent in parse.get("entities") or []:
-            if isinstance(ent.get("value"), str):
-                ent["value"] = redact(ent["value"])
-    return data
+    """The event as stored: user text, metadata, entity and slot values, bot messages and
+    anything else a person could have typed into, redacted (cse_core.redaction.events)."""
+    return redaction_events.redact_event(data)
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):

@@ -7,6 +7,7 @@ the entry, so a bad edit stops the assistant at start-up instead of reaching a u
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -22,7 +23,11 @@ KNOWLEDGE_DIR = Path(os.environ.get("CSE_KNOWLEDGE_DIR", ROOT / "knowledge"))
 # {contact.field} in any text; other {names} are filled at run time.
 CONTACT_REF = re.compile(r"\{([a-z_]+)\.([a-z_]+)\}")
 # Placeholders an answer may use that are built from other knowledge, not contacts.
-GENERATED_LISTS = {"indicator_list", "pathway_list", "map_list", "children"}
+GENERATED_LISTS = {"indicator_list", "pathway_list", "map_list", "children", "rules_summary", "rules_version"}
+# Where a status sits relative to the partnership's area (pathways.yml `placement`).
+PLACEMENTS = {"from_elsewhere", "placed_elsewhere"}
+# Keys of a message written as a mapping: {text: ..., advice: ...} or {text: ..., own_advice: true}.
+MESSAGE_KEYS = {"text", "advice", "own_advice", "section"}
 LIST_REF = re.compile(r"\{(" + "|".join(sorted(GENERATED_LISTS)) + r")\}")
 
 
@@ -44,6 +49,13 @@ class Entry:
     pathway: str | None
     file: str
     choose_from: str | None = None
+    # The assistant's own advice beside the answer, shown after it with a visible label.
+    advice: str | None = None
+    parent_advice: str | None = None
+    # The whole entry is the assistant's own (shown with the label), not the guidance's.
+    own_advice: bool = False
+    # Other entries under whose intent this sub-entry may also be chosen by its keywords.
+    also_under: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ class Indicator:
 class PathwayStep:
     text: str
     levels: tuple[str, ...]
+    own_advice: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,12 @@ class Pathway:
     process_map: int | None
     keywords: tuple[str, ...]
     steps: tuple[PathwayStep, ...]
+    # One of the case types the CAP determines (section 2.2); false for a status the
+    # guidance covers in a sentence of its own (a Darlington child placed out of area).
+    cap_category: bool = True
+    map_title: str | None = None
+    placement: str | None = None  # from_elsewhere | placed_elsewhere | None
+    level_set_by: str = ""  # who determines the level of risk for this status
 
 
 @dataclass
@@ -83,6 +102,7 @@ class Knowledge:
     indicators: list[Indicator]
     indicator_notice: str
     indicator_section: str
+    indicator_label: str
     pathways: dict[str, Pathway]
     unknown_status_route: str
     risk_rules: dict[str, Any]
@@ -106,6 +126,16 @@ class Knowledge:
 
     def fill_contacts(self, text: str) -> str:
         return CONTACT_REF.sub(lambda m: str(self.contacts[m[1]][m[2]]), text)
+
+    def labelled(self, advice: str) -> str:
+        """The assistant's own advice with its visible label ("This is general advice, ...")."""
+        advice = advice.strip()
+        label = str(self.messages.get("own_advice_label") or "").strip()
+        joiner = "\n" if "\n" in advice else " "
+        return f"{label}{joiner}{advice}" if label else advice
+
+    def pathway_with_placement(self, placement: str) -> Pathway | None:
+        return next((p for p in self.pathways.values() if p.placement == placement), None)
 
 
 def _read(path: Path) -> Any:
@@ -170,6 +200,11 @@ def _load_entries(base: Path, sections: dict[str, str]) -> dict[str, Entry]:
                 raise KnowledgeError(f"{where}: unknown guidance section '{section}'")
             if raw["id"] in entries:
                 raise KnowledgeError(f"{where}: duplicate id (also in {entries[raw['id']].file})")
+            for key in ("advice", "parent_advice"):
+                if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
+                    raise KnowledgeError(f"{where}: '{key}' must be text")
+            if not isinstance(raw.get("own_advice", False), bool):
+                raise KnowledgeError(f"{where}: 'own_advice' on an entry must be true or false")
             entries[raw["id"]] = Entry(
                 id=raw["id"],
                 intent=raw["intent"],
@@ -183,13 +218,17 @@ def _load_entries(base: Path, sections: dict[str, str]) -> dict[str, Entry]:
                 pathway=raw.get("pathway"),
                 file=rel,
                 choose_from=raw.get("choose_from"),
+                advice=(raw.get("advice") or "").strip() or None,
+                parent_advice=(raw.get("parent_advice") or "").strip() or None,
+                own_advice=bool(raw.get("own_advice", False)),
+                also_under=tuple(raw.get("also_under") or ()),
             )
     return entries
 
 
-def _load_indicators(base: Path) -> tuple[list[Indicator], str, str]:
+def _load_indicators(base: Path) -> tuple[list[Indicator], str, str, str]:
     data = _read(base / "indicators.yml") or {}
-    _require(data, ["section", "descriptor_notice", "indicators"], "indicators.yml")
+    _require(data, ["section", "descriptor_notice", "descriptor_label", "indicators"], "indicators.yml")
     indicators = []
     for number, raw in enumerate(data["indicators"], start=1):
         where = f"indicators.yml: indicator '{raw.get('id', number)}'"
@@ -211,14 +250,15 @@ def _load_indicators(base: Path) -> tuple[list[Indicator], str, str]:
         )
     if len(indicators) != 14:
         raise KnowledgeError(f"indicators.yml: expected the 14 indicators of section 2.1, found {len(indicators)}")
-    return indicators, data["descriptor_notice"], str(data["section"])
+    return indicators, data["descriptor_notice"], str(data["section"]), str(data["descriptor_label"])
 
 
 def _load_pathways(base: Path, sections: dict[str, str]) -> tuple[dict[str, Pathway], str]:
     data = _read(base / "pathways.yml") or {}
-    _require(data, ["levels", "statuses", "unknown_status_route"], "pathways.yml")
+    _require(data, ["levels", "statuses", "unknown_status_route", "level_set_by"], "pathways.yml")
     levels = tuple(data["levels"])
     pathways = {}
+    placements: dict[str, str] = {}
     for pid, raw in data["statuses"].items():
         where = f"pathways.yml: status '{pid}'"
         _require(raw, ["label", "question_label", "section", "steps"], where)
@@ -231,7 +271,20 @@ def _load_pathways(base: Path, sections: dict[str, str]) -> tuple[dict[str, Path
             unknown = set(step_levels) - set(levels)
             if unknown:
                 raise KnowledgeError(f"{where}: unknown level(s) {sorted(unknown)}")
-            steps.append(PathwayStep(text=step["text"], levels=step_levels))
+            if not isinstance(step.get("own_advice", False), bool):
+                raise KnowledgeError(f"{where}: a step's 'own_advice' must be true or false")
+            steps.append(PathwayStep(text=step["text"], levels=step_levels, own_advice=bool(step.get("own_advice"))))
+        if not isinstance(raw.get("cap_category", True), bool):
+            raise KnowledgeError(f"{where}: 'cap_category' must be true or false")
+        placement = raw.get("placement")
+        if placement is not None:
+            if placement not in PLACEMENTS:
+                raise KnowledgeError(f"{where}: unknown placement '{placement}' (use {sorted(PLACEMENTS)})")
+            if placement in placements:
+                raise KnowledgeError(f"{where}: placement '{placement}' is also '{placements[placement]}'")
+            placements[placement] = pid
+        if raw.get("process_map") is not None and not raw.get("map_title"):
+            raise KnowledgeError(f"{where}: a status with a process_map needs its 'map_title' (section 4)")
         pathways[pid] = Pathway(
             id=pid,
             label=raw["label"],
@@ -240,6 +293,10 @@ def _load_pathways(base: Path, sections: dict[str, str]) -> tuple[dict[str, Path
             process_map=raw.get("process_map"),
             keywords=tuple(str(k).lower() for k in raw.get("keywords") or ()),
             steps=tuple(steps),
+            cap_category=bool(raw.get("cap_category", True)),
+            map_title=raw.get("map_title"),
+            placement=placement,
+            level_set_by=str(raw.get("level_set_by") or data["level_set_by"]),
         )
     route = data["unknown_status_route"]
     if route not in pathways:
@@ -263,16 +320,73 @@ def _validate_rules(rules: dict[str, Any]) -> None:
         raise KnowledgeError("risk_rules.yml: the last rule must have 'if: null' (the default)")
     for floor in rules["floors"]:
         where = f"risk_rules.yml: floor '{floor.get('id', '?')}'"
-        _require(floor, ["id", "applies_if_any", "and_any_rated_above", "minimum_level", "reason"], where)
+        _require(floor, ["id", "applies_if_any", "referral_when_any_rated", "minimum_level",
+                         "minimum_when_any_rated", "reason"], where)
         if floor["minimum_level"] not in levels:
             raise KnowledgeError(f"{where}: unknown level '{floor['minimum_level']}'")
+        for key in ("referral_when_any_rated", "minimum_when_any_rated"):
+            unknown = set(floor[key]) - ratings
+            if unknown:
+                raise KnowledgeError(f"{where}: unknown rating(s) {sorted(unknown)} in '{key}'")
+
+
+def _message(value: Any, where: str, label: str) -> Any:
+    """A message as the rest of the code uses it: a mapping {text, advice} becomes one text."""
+    if isinstance(value, dict) and "text" in value and set(value) <= MESSAGE_KEYS:
+        text = value["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeError(f"messages.yml: {where}: 'text' must be text")
+        own = value.get("own_advice", False)
+        if not isinstance(own, bool):
+            raise KnowledgeError(f"messages.yml: {where}: 'own_advice' must be true or false")
+        if (value.get("advice") or own) and not label:
+            raise KnowledgeError(f"messages.yml: {where}: advice needs 'own_advice_label' to label it")
+        if own:
+            return f"{label} {text.strip()}" if "\n" not in text.strip() else f"{label}\n{text.strip()}"
+        advice = value.get("advice")
+        if advice is None:
+            return text
+        if not isinstance(advice, str) or not advice.strip():
+            raise KnowledgeError(f"messages.yml: {where}: 'advice' must be text")
+        return f"{text.rstrip()}\n{label} {advice.strip()}"
+    if isinstance(value, dict):
+        return {key: _message(v, f"{where}.{key}" if where else key, label) for key, v in value.items()}
+    return value
+
+
+def _load_messages(base: Path) -> dict[str, Any]:
+    raw = (_read(base / "messages.yml") or {}).get("messages") or {}
+    label = str(raw.get("own_advice_label") or "").strip()
+    return _message(raw, "", label)
+
+
+def _check_marks(node: Any, where: str) -> None:
+    """`own_advice` and `added_links` wherever they appear (any file under knowledge/)."""
+    if isinstance(node, dict):
+        own = node.get("own_advice")
+        if own is not None and not (isinstance(own, bool) or (isinstance(own, list)
+                                                              and all(isinstance(f, str) for f in own))):
+            raise KnowledgeError(f"{where}: 'own_advice' must be true/false or a list of field names")
+        for link in node.get("added_links") or []:
+            if not (isinstance(link, dict) and link.get("url") and isinstance(link.get("checked"), dt.date)):
+                raise KnowledgeError(f"{where}: each of 'added_links' needs a url and the date it was checked (YYYY-MM-DD)")
+        for key, value in node.items():
+            _check_marks(value, f"{where}: {node.get('id', key)}" if isinstance(value, (dict, list)) else where)
+    elif isinstance(node, list):
+        for value in node:
+            _check_marks(value, where)
 
 
 def _cross_check(k: Knowledge) -> None:
     for entry in k.entries.values():
         where = f"{entry.file}: entry '{entry.id}'"
-        for text in (entry.answer, entry.parent_answer or ""):
+        for text in (entry.answer, entry.parent_answer or "", entry.advice or "", entry.parent_advice or ""):
             _check_refs(text, k.contacts, where)
+        if (entry.advice or entry.parent_advice or entry.own_advice) and not k.messages.get("own_advice_label"):
+            raise KnowledgeError(f"{where}: advice needs messages.yml 'own_advice_label' to label it")
+        for other in entry.also_under:
+            if other not in k.entries:
+                raise KnowledgeError(f"{where}: also_under entry '{other}' does not exist")
         for rel in entry.related:
             if rel not in k.entries:
                 raise KnowledgeError(f"{where}: related entry '{rel}' does not exist")
@@ -299,11 +413,14 @@ def load(base: Path | None = None) -> Knowledge:
     sections = {str(num): title for num, title in guidance["sections"].items()}
     contacts = _load_contacts(base, sections)
     entries = _load_entries(base, sections)
-    indicators, notice, ind_section = _load_indicators(base)
+    _require(guidance["document"], ["title", "short_title", "version", "issued", "area"], "guidance.yml: document")
+    indicators, notice, ind_section, ind_label = _load_indicators(base)
     pathways, route = _load_pathways(base, sections)
     rules = _read(base / "risk_rules.yml") or {}
     _validate_rules(rules)
-    messages = (_read(base / "messages.yml") or {}).get("messages") or {}
+    messages = _load_messages(base)
+    for path in sorted(base.rglob("*.yml")):
+        _check_marks(_read(path), str(path.relative_to(base)))
     k = Knowledge(
         document=guidance["document"],
         sections=sections,
@@ -312,6 +429,7 @@ def load(base: Path | None = None) -> Knowledge:
         indicators=indicators,
         indicator_notice=notice,
         indicator_section=ind_section,
+        indicator_label=ind_label,
         pathways=pathways,
         unknown_status_route=route,
         risk_rules=rules,

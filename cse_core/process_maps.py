@@ -1,4 +1,8 @@
-"""The process-map pictures of section 4 of the guidance, drawn from ``knowledge/pathways.yml``.
+"""Process-map pictures for the case statuses of section 2.2, drawn from ``knowledge/pathways.yml``.
+
+The guidance's own process maps (section 4) are pictures that are not in its text, so these are
+not copies of them: each picture says under its title that it is drawn from the text of section
+2.2 and is not the guidance's own map (messages.yml ``map_subtitle``).
 
 Nothing in a picture is typed here: the title is the pathway's label, the start box names the
 Children's Access Point and its phone number from ``contacts.yml``, and every box below it is
@@ -31,7 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.textpath import TextToPath
 
-from cse_core import knowledge
+from cse_core import answers, knowledge
 from cse_core.answers import source_line
 from cse_core.knowledge import Knowledge, Pathway
 
@@ -104,6 +108,7 @@ class MapContent:
     number: int
     status_id: str
     title: str
+    subtitle: str
     note: str | None
     start: str
     keep: tuple[str, ...]  # phrases not to split across lines: the phone numbers
@@ -125,11 +130,11 @@ def group_steps(k: Knowledge, pathway: Pathway) -> tuple[list[str], list[Branch]
     level can be followed to its end.
     """
     every = set(LEVELS)
-    common = [k.fill_contacts(s.text) for s in pathway.steps if set(s.levels) == every]
+    common = [answers.step_text(k, s) for s in pathway.steps if set(s.levels) == every]
     groups: dict[tuple[str, ...], list[str]] = {}
     for step in pathway.steps:
         if set(step.levels) != every:
-            groups.setdefault(step.levels, []).append(k.fill_contacts(step.text))
+            groups.setdefault(step.levels, []).append(answers.step_text(k, step))
     branches = [Branch(levels, _label(levels), tuple(texts)) for levels, texts in groups.items()]
     if branches:
         covered = {level for b in branches for level in b.levels}
@@ -156,7 +161,8 @@ def map_content(k: Knowledge, pathway: Pathway) -> MapContent:
     return MapContent(
         number=int(pathway.process_map),
         status_id=pathway.id,
-        title=f"Process map {pathway.process_map}: {pathway.label}",
+        title=_sentence(pathway.label),
+        subtitle=k.message("map_subtitle").format(section=pathway.section, number=pathway.process_map),
         note=_sentence(str(police["use"]).rstrip(".")) + "." if police and police.get("use") else None,
         start=f"Concern about a child → contact the {cap['name']} on {cap['phone']}",
         keep=tuple(sorted({str(c["phone"]) for c in k.contacts.values() if c.get("phone")}, key=lambda s: (-len(s), s))),
@@ -308,6 +314,12 @@ def layout(content: MapContent) -> _Layout:
     for line in wrap(content.title, inner, title_font):
         step = TITLE_SIZE * 1.25
         out.texts.append((FIG_WIDTH / 2, y + step / 2, line, title_font, TEXT, "center"))
+        y += step
+    y += 2
+    subtitle_font = _font(NOTE_SIZE)
+    for line in wrap(content.subtitle, inner, subtitle_font):
+        step = NOTE_SIZE * LINE_SPACING
+        out.texts.append((FIG_WIDTH / 2, y + step / 2, line, subtitle_font, MUTED, "center"))
         y += step
     y += 6
 

@@ -1,6 +1,6 @@
 """Anonymous screening records (issue 5): one row per completed pre-screen.
 
-Time, role, age band, learning-disability flag, case status, the 14 ratings, level,
+The day (never the time of day: a time narrows a record to one conversation), role, age band, learning-disability flag, case status, the 14 ratings, level,
 pathway, rules version and guidance version; no free text and nothing identifying, so
 completed screenings can be counted for the MEG and MESA groups without keeping a child.
 The schema is created and migrated here: ``MIGRATIONS`` is an ordered list, and the
@@ -46,8 +46,24 @@ def _v1(conn: Connection) -> None:
     screening_records.create(conn, checkfirst=True)
 
 
+def _v2(conn: Connection) -> None:
+    """Records keep the day, not the second (issue 14): truncate the times already stored."""
+    rows = conn.execute(sa.select(screening_records.c.id, screening_records.c.completed_at)).all()
+    for row_id, completed in rows:
+        if completed is not None and completed != day_of(completed):
+            conn.execute(screening_records.update().where(screening_records.c.id == row_id)
+                         .values(completed_at=day_of(completed)))
+
+
 # Append new steps; never edit a released one.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+
+
+def day_of(moment: dt.datetime) -> dt.datetime:
+    """Midnight of ``moment``'s day (UTC), naive, as the column holds it."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def current_version(conn: Connection) -> int:
@@ -73,7 +89,7 @@ def record(engine: Engine, k: Knowledge, state: dict[str, str | None], result: s
     if set(RATING_COLUMNS) != {i.id for i in k.indicators}:
         raise ValueError("knowledge/indicators.yml ids no longer match the screening_records columns")
     row = {
-        "completed_at": (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None, microsecond=0),
+        "completed_at": day_of(now or dt.datetime.now(dt.timezone.utc)),
         "role": state.get("audience"),
         "age_band": state.get("age_band"),
         "learning_disability": state.get("learning_disability"),

@@ -54,7 +54,7 @@ def chart(summary: dict[str, collections.Counter], path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    panels = [("month", "Pre-screens by month", True), ("level", "By suggested level", False),
+    panels = [("month", "Pre-screens by month", True), ("level", "By indicative level (own rules)", False),
               ("pathway", "By case status (pathway)", False), ("indicator", "Indicators rated above no concern", False)]
     for ax, (key, title, by_key) in zip(axes.flat, panels, strict=True):
         items = sorted(summary[key].items()) if by_key else summary[key].most_common(10)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     storage.check(engine)
     summary = summarise(engine)
     print(table("month", summary["month"], sort_by_key=True), end="\n\n")
-    print(table("level", summary["level"]), end="\n\n")
+    print(table("indicative level (pre-screen rules)", summary["level"]), end="\n\n")
     print(table("pathway", summary["pathway"]), end="\n\n")
     print(table("indicator", summary["indicator"]), end="\n\n")
     print(f"chart: {chart(summary, Path(args.out))}")

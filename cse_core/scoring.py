@@ -1,7 +1,11 @@
-"""Pre-screen scoring: the 14 ratings -> a suggested level, by the rules in knowledge/.
+"""Pre-screen scoring: the 14 ratings -> an indicative level, by the rules in knowledge/.
 
-The rules (knowledge/risk_rules.yml) are data: thresholds and their order can change
-without touching this code. *Not known* answers are never scored; they become gaps.
+The rules (knowledge/risk_rules.yml) are the assistant's own, not the guidance's: the
+Children's Access Point, or for a case open to social care the social worker, determines
+the actual level (section 2.2), and every place that shows this level says so. They are
+data: thresholds and their order can change without touching this code. *Not known*
+answers are never scored; they become gaps, and for a child under 13 or with a learning
+disability they still make a referral to the CAP required (section 2.2's note).
 """
 
 from __future__ import annotations
@@ -21,8 +25,14 @@ class Outcome:
     rule_id: str
     reason: str
     referral_required: bool = False
+    # Why the referral is required: "concern" (a concern is present) or "unknown" (only
+    # indicators not known, so a concern cannot be ruled out); None when not required.
+    referral_basis: str | None = None
     floor_id: str | None = None
     gaps: list[str] = field(default_factory=list)
+
+
+CONCERNS = {"low", "medium", "high"}
 
 
 def _names(k: Knowledge, ratings: dict[str, str], rating: str) -> list[str]:
@@ -64,20 +74,35 @@ def score(k: Knowledge, ratings: dict[str, str], *, under_13: bool = False,
     assert outcome is not None  # the loader guarantees a default rule
 
     flags = {"under_13": under_13, "learning_disability": learning_disability}
+    rated = set(ratings.values())
     for floor in rules["floors"]:
-        applies = any(flags.get(f) for f in floor["applies_if_any"])
-        above = floor["and_any_rated_above"]
-        concern = any(
-            r in RATING_ORDER and RATING_ORDER.index(r) > RATING_ORDER.index(above) for r in ratings.values()
-        )
-        if not (applies and concern):
+        if not any(flags.get(f) for f in floor["applies_if_any"]):
             continue
-        outcome.referral_required = outcome.referral_required or bool(floor.get("referral_required"))
+        if floor.get("referral_required") and rated & set(floor["referral_when_any_rated"]):
+            outcome.referral_required = True
+            concern = "concern" if rated & CONCERNS else "unknown"
+            if outcome.referral_basis != "concern":
+                outcome.referral_basis = concern
+            outcome.floor_id = floor["id"]
+        if not rated & set(floor["minimum_when_any_rated"]):
+            continue
         outcome.floor_id = floor["id"]
         if LEVEL_ORDER.index(outcome.level) < LEVEL_ORDER.index(floor["minimum_level"]):
             who = " and ".join(k.message(f"screening.who_{f}") for f in floor["applies_if_any"] if flags.get(f))
             top = _highest_rated(ratings) or "low"
             outcome.level = floor["minimum_level"]
-            outcome.reason = k.message("screening.reason_floor").format(who=who, detail=_detail(k, ratings, top))
+            level_label = k.message("screening.level_labels")[floor["minimum_level"]]
+            outcome.reason = k.message("screening.reason_floor").format(
+                level=level_label, who=who, detail=_detail(k, ratings, top))
     outcome.gaps = _names(k, ratings, "not_known")
+    if outcome.level == "none" and outcome.gaps:  # "no concern" would misread a list of unknowns
+        outcome.reason = k.message("screening.reason_none_with_gaps").format(count=len(outcome.gaps))
     return outcome
+
+
+def referral_required(k: Knowledge, ratings: dict[str, str], *, under_13: bool = False,
+                      learning_disability: bool = False) -> bool:
+    """Section 2.2's note: a child under 13 and/or with a learning disability, with any
+    concern present or not known (knowledge/risk_rules.yml `referral_when_any_rated`),
+    needs a referral to the CAP. For the Q&A and situation answers as well as the outcome."""
+    return score(k, ratings, under_13=under_13, learning_disability=learning_disability).referral_required

@@ -71,7 +71,8 @@ def parse(k: Knowledge, q: Question, text: str) -> str | None:
         age = parsing.parse_age(k, text)
         return age.band if age else None
     if q.kind == "case_status":
-        return parsing.parse_case_status(k, text)
+        # "what's early help?" asks; it must not be recorded as "open to Early Help"
+        return None if parsing.is_question(text) else parsing.parse_case_status(k, text)
     if parsing.is_question(text):
         return None
     return parsing.parse_yes_no(text)
@@ -90,9 +91,10 @@ def prompt(k: Knowledge, q: Question, audience: str) -> str:
     if q.indicator is None:
         return k.fill_contacts(k.message(f"screening.{_QUESTION_KEYS[q.slot]}"))
     ind = q.indicator
-    lines = [k.message("screening.ask_indicator").format(n=ind.number, total=len(k.indicators), name=ind.name)]
+    lines = [k.message("screening.ask_indicator").format(n=ind.number, total=len(k.indicators), name=ind.name),
+             k.indicator_label]
     lines += descriptors(k, ind, audience)
-    if ind.number == 1:
+    if ind.number == 1:  # the full notice once; the short label on every indicator
         lines.append(k.indicator_notice)
     return "\n".join(lines)
 
@@ -136,6 +138,13 @@ def route(k: Knowledge, state: dict[str, str | None]) -> str:
     return k.unknown_status_route if status == parsing.UNKNOWN_STATUS else status
 
 
+def level_label(k: Knowledge, outcome: scoring.Outcome) -> str:
+    """The level's words; "none" with unknowns says how many are not known."""
+    if outcome.level == "none" and outcome.gaps:
+        return k.message("screening.level_label_none_with_gaps").format(count=len(outcome.gaps))
+    return k.message("screening.level_labels")[outcome.level]
+
+
 @dataclass
 class Result:
     outcome: scoring.Outcome
@@ -151,15 +160,20 @@ def result(k: Knowledge, state: dict[str, str | None], today: dt.date | None = N
     pathway = k.pathways[pathway_id]
     msg = k.message
     fill = k.fill_contacts
-    level_label = msg("screening.level_labels")[outcome.level]
+    label = level_label(k, outcome)
 
-    head = [msg("screening.outcome_intro").format(level_label=level_label),
+    head = [msg("screening.outcome_intro").format(level_label=label, rules_version=k.risk_rules["version"]),
             msg("screening.outcome_reason").format(reason=outcome.reason)]
     if outcome.referral_required:
-        head.append(msg("screening.outcome_referral_required"))
+        head.append(msg("screening.outcome_referral_" + ("required" if outcome.referral_basis == "concern"
+                                                         else "unknown")))
+    elif state.get("learning_disability") == parsing.NOT_SURE and any(
+            r != "no_concern" for r in ratings(k, state).values()):
+        head.append(msg("screening.outcome_ld_not_sure"))
 
     do_now = [msg("screening.outcome_do_now_header")]
-    do_now.append("- " + fill(msg("screening.outcome_do_now_none" if outcome.level == "none"
+    contact_anyway = outcome.level == "none" and not outcome.referral_required
+    do_now.append("- " + fill(msg("screening.outcome_do_now_none" if contact_anyway
                                   else "screening.outcome_do_now_cap")))
     if state.get("other_children") in (parsing.YES, parsing.NOT_SURE):
         do_now.append("- " + msg("screening.outcome_do_now_other_children"))
@@ -169,7 +183,7 @@ def result(k: Knowledge, state: dict[str, str | None], today: dt.date | None = N
 
     messages = ["\n".join(head), "\n".join(do_now)]
     if outcome.level != "none":
-        nxt = [msg("screening.outcome_next_header").format(status_label=pathway.label, level=level_label)]
+        nxt = [msg("screening.outcome_next_header").format(status_label=pathway.label, level=label)]
         if state.get("case_status") in (None, parsing.UNKNOWN_STATUS):
             nxt.append(msg("screening.outcome_unknown_status"))
         nxt += [f"- {s}" for s in answers.steps_for_level(k, pathway, outcome.level)]
@@ -179,7 +193,7 @@ def result(k: Knowledge, state: dict[str, str | None], today: dt.date | None = N
     tail = []
     if outcome.gaps:
         tail.append(msg("screening.outcome_gaps").format(gaps=", ".join(outcome.gaps)))
-    tail.append(msg("screening.not_a_decision"))
+    tail.append(msg("screening.not_a_decision").format(level_set_by=pathway.level_set_by))
     messages.append("\n".join(tail))
     return Result(outcome=outcome, pathway=pathway_id, messages=messages,
                   summary=summary(k, state, outcome, pathway_id, today))
@@ -194,6 +208,7 @@ def summary(k: Knowledge, state: dict[str, str | None], outcome: scoring.Outcome
     band = next((b["label"] for b in k.risk_rules["age"]["bands"] if b["id"] == state.get("age_band")), "-")
     status = state.get("case_status")
     status_label = (k.pathways[status].label if status in k.pathways else msg("screening.status_not_known"))
+    pathway = k.pathways[pathway_id]
     yes_no = msg("screening.yes_no_labels")
     lines = [
         msg("screening.summary_header"),
@@ -208,8 +223,9 @@ def summary(k: Knowledge, state: dict[str, str | None], outcome: scoring.Outcome
     lines += [
         f"{labels['other_children']}: {yes_no.get(state.get('other_children'), '-')}",
         f"{labels['offender_details']}: {yes_no.get(state.get('offender_details'), '-')}",
-        f"{labels['level']}: {msg('screening.level_labels')[outcome.level]}"
+        f"{labels['level']}: {level_label(k, outcome)}"
         + (f" ({labels['referral_required']})" if outcome.referral_required else ""),
+        f"{labels['level_set_by']}: {pathway.level_set_by}",
         f"{labels['gaps']}: {', '.join(outcome.gaps) or '-'}",
         f"{labels['rules_version']}: {k.risk_rules['version']}",
         f"{labels['guidance_version']}: {k.document['version']}, {k.document['issued']}",

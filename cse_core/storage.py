@@ -7,6 +7,7 @@ retention (purge), "forget me", and connecting fast or failing clearly.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -102,6 +103,18 @@ def purge(engine: Engine, days: int, now: float | None = None) -> int:
         deleted = conn.execute(events.delete().where(events.c.timestamp < cutoff)).rowcount or 0
     _checkpoint(engine)
     return deleted
+
+
+def export(engine: Engine, sender_id: str) -> list[dict]:
+    """Every stored event of one conversation, oldest first, as stored (redacted): what a
+    subject access request for it gets."""
+    events = events_table()
+    if not sa.inspect(engine).has_table("events"):
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(events.c.data).where(events.c.sender_id == sender_id)
+                            .order_by(events.c.id)).scalars().all()
+    return [json.loads(row) for row in rows]
 
 
 def forget(engine: Engine, sender_id: str) -> int:

@@ -4,17 +4,27 @@
  * -> [{text, buttons: [{title, payload}], image}]. Plain modern JavaScript, no build step.
  * Every piece of bot or user text is inserted as text (textContent / text nodes), never
  * as HTML.
+ *
+ * Keeps nothing (issue 14): the conversation lives in this page's memory only: no
+ * sessionStorage, localStorage or cookies, and a reload starts afresh. The page adds no
+ * history entry (the skip link moves focus by script). Quick exit asks the page server to
+ * end the conversation on the server (POST end, a beacon that outlives the page), clears
+ * the page and replaces this history entry with a neutral site, so Back cannot return here.
  */
 (() => {
   "use strict";
 
-  const KEYS = { sender: "cse-chat.sender", transcript: "cse-chat.transcript" };
   const DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather";
   const DEFAULT_RASA_PORT = 5005;
+  const END_PATH = "end"; // bot/web.py, relative to the page (works behind a path prefix)
   const REQUEST_TIMEOUT_MS = 45000;
   const ESCAPE_WINDOW_MS = 1500;
+  const CLEAR_WAIT_MS = 250; // the longest Quick exit waits for the clipboard to be emptied
   const UNAVAILABLE = "The assistant is not available right now. If a child is in immediate danger, call 999.";
   const NO_REPLY = "Sorry, no answer came back. Please try asking in a different way.";
+  const COPIED = "Summary copied.";
+  const COPY_BY_HAND = "Copying did not work here. The summary is selected: press Ctrl+C (or Cmd+C) to copy it.";
+  const YOUR_ANSWER = " (your answer)";
   const INDICATOR = /Indicator (\d+) of (\d+)/i;
   const BULLET = /^\s*[-•*]\s+(.*)$/;
   // e-mail | web address | UK phone number or 999 (checked again in phoneHref).
@@ -26,9 +36,13 @@
 
   const $ = (id) => document.getElementById(id);
   const els = {
-    app: document.querySelector(".app"),
+    topbar: document.querySelector(".topbar"),
+    skip: $("skip-link"),
     quickExit: $("quick-exit"),
     exitHint: $("exit-hint"),
+    notice: $("notice"),
+    noticeToggle: $("notice-toggle"),
+    noticeClose: $("notice-close"),
     progress: $("progress"),
     progressLabel: $("progress-label"),
     progressbar: $("progressbar"),
@@ -63,67 +77,84 @@
     return DEFAULT_EXIT_URL;
   }
 
-  // ---------------------------------------------------------------- session state
-  // One conversation per browser tab: sessionStorage. It may be unavailable (privacy
-  // settings), so everything also works from memory.
+  const squash = (text) => String(text).replace(/\s+/g, " ").trim();
 
-  const memory = new Map();
-  const store = {
-    get(key) {
-      try { return sessionStorage.getItem(key); } catch (_) { return memory.get(key) ?? null; }
-    },
-    set(key, value) {
-      memory.set(key, value);
-      try { sessionStorage.setItem(key, value); } catch (_) { /* memory only */ }
-    },
-    clear() {
-      memory.clear();
-      try { sessionStorage.clear(); } catch (_) { /* nothing stored */ }
-    },
-  };
+  /** The summary's first line, from knowledge/ via the page server ("" if not set). */
+  const SUMMARY_HEADER = squash(meta("summary-header"));
 
-  function senderId() {
-    let id = store.get(KEYS.sender);
-    if (!id) {
-      const bytes = new Uint8Array(16);
-      crypto.getRandomValues(bytes);
-      id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-      store.set(KEYS.sender, id);
-    }
-    return id;
-  }
-
-  /** turns: [{who: "user"|"bot", time, messages: [{text, buttons, image, alt}], closed, chosen}] */
-  let transcript = loadTranscript();
-
-  function loadTranscript() {
+  /** {"map-1.png": "Process map 1: ..."}: the process maps the page server has, by file name. */
+  const MAP_TITLES = (() => {
     try {
-      const turns = JSON.parse(store.get(KEYS.transcript) || "[]");
-      return Array.isArray(turns) ? turns.filter((t) => t && Array.isArray(t.messages)) : [];
+      const titles = JSON.parse(meta("map-titles") || "{}");
+      return titles && typeof titles === "object" ? titles : {};
     } catch (_) {
-      return [];
+      return {};
     }
+  })();
+
+  // ---------------------------------------------------------------- the conversation, in memory only
+
+  function newSenderId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  function saveTranscript() {
-    store.set(KEYS.transcript, JSON.stringify(transcript));
-  }
+  const state = {
+    sender: newSenderId(), // this page's conversation; gone with the page
+    talked: false, // something was sent, so the server may hold a conversation
+    copied: false, // the page put a summary on the clipboard
+    exited: false,
+  };
 
   // ---------------------------------------------------------------- quick exit
 
   let inFlight = null;
 
-  function quickExit() {
-    const target = exitUrl();
-    document.documentElement.classList.add("exiting");
-    try { if (inFlight) inFlight.abort(); } catch (_) { /* leaving anyway */ }
-    store.clear();
-    transcript = [];
+  /** Ask the page server to end this conversation on the server. A beacon is sent even
+   * as the page goes away, and needs no answer. */
+  function endConversation() {
+    if (!state.talked) return;
+    const url = new URL(END_PATH, document.baseURI).href;
     try {
-      els.log.replaceChildren();
-      els.input.value = "";
+      if (navigator.sendBeacon && navigator.sendBeacon(url, state.sender)) return;
+    } catch (_) { /* try fetch */ }
+    try {
+      fetch(url, { method: "POST", body: state.sender, keepalive: true, credentials: "omit",
+                   cache: "no-store", referrerPolicy: "no-referrer" }).catch(() => {});
     } catch (_) { /* leaving anyway */ }
-    window.location.replace(target);
+  }
+
+  /** Empty the clipboard if the page put the summary there; resolves within CLEAR_WAIT_MS. */
+  function clearClipboard() {
+    if (!state.copied || !navigator.clipboard) return null;
+    const cleared = navigator.clipboard.writeText("").catch(() => {});
+    return Promise.race([cleared, new Promise((resolve) => { setTimeout(resolve, CLEAR_WAIT_MS); })]);
+  }
+
+  function quickExit(event) {
+    if (event) event.preventDefault();
+    const target = exitUrl();
+    // replace(): this page's history entry becomes the neutral site; Back skips the chat.
+    const leave = () => window.location.replace(target);
+    let waitFor = null;
+    try {
+      if (!state.exited) {
+        state.exited = true;
+        document.documentElement.classList.add("exiting");
+        try { if (inFlight) inFlight.abort(); } catch (_) { /* leaving anyway */ }
+        endConversation();
+        state.sender = "";
+        els.log.replaceChildren();
+        els.input.value = "";
+        // The clipboard outlives the page: a copied summary would be a trail.
+        waitFor = clearClipboard();
+      }
+    } catch (_) {
+      /* nothing may stop the exit */
+    }
+    if (waitFor) waitFor.then(leave, leave);
+    else leave();
   }
 
   let lastEscape = -Infinity;
@@ -133,8 +164,7 @@
     if (event.key !== "Escape" || event.repeat) return;
     const now = performance.now();
     if (now - lastEscape <= ESCAPE_WINDOW_MS) {
-      event.preventDefault();
-      quickExit();
+      quickExit(event);
       return;
     }
     lastEscape = now;
@@ -196,11 +226,15 @@
     parent.append(document.createTextNode(text.slice(last)));
   }
 
+  function lines(text) {
+    return String(text).replace(/\r\n?/g, "\n").split("\n");
+  }
+
   /** Lines become paragraphs, "- " lines become a list, "Source: ..." is set quieter. */
   function formatText(text) {
     const frag = document.createDocumentFragment();
     let list = null;
-    for (const line of String(text).replace(/\r\n?/g, "\n").split("\n")) {
+    for (const line of lines(text)) {
       const bullet = BULLET.exec(line);
       if (bullet) {
         if (!list) {
@@ -221,6 +255,74 @@
     return frag;
   }
 
+  function isSummary(text) {
+    return Boolean(SUMMARY_HEADER) && squash(lines(text)[0] || "") === SUMMARY_HEADER;
+  }
+
+  /** The pre-screen summary: its lines as lines, and a real Copy button for the lines under the header. */
+  function summaryBubble(text) {
+    const [header, ...rest] = lines(text);
+    const body = rest.filter((line) => line.trim()).join("\n");
+    const bubble = el("div", "bubble bubble-summary");
+    bubble.append(el("p", "bubble-line", header.trim()));
+    const box = el("div", "summary-text");
+    for (const line of body.split("\n")) box.append(el("p", "summary-line", line));
+    const actions = el("div", "summary-actions");
+    const button = el("button", "copy-button", "Copy summary");
+    button.type = "button";
+    const status = el("span", "copy-status");
+    status.setAttribute("role", "status");
+    copyTexts.set(button, { text: body, box, status });
+    actions.append(button, status);
+    bubble.append(box, actions);
+    return bubble;
+  }
+
+  const copyTexts = new WeakMap();
+
+  /** Copy by the old route: a hidden text area's selection. */
+  function copyBySelection(text) {
+    const area = el("textarea", "visually-hidden");
+    area.value = text;
+    area.setAttribute("aria-hidden", "true");
+    area.tabIndex = -1;
+    document.body.append(area);
+    try {
+      area.select();
+      return document.execCommand("copy");
+    } catch (_) {
+      return false;
+    } finally {
+      area.remove();
+    }
+  }
+
+  async function copySummary(button) {
+    const summary = copyTexts.get(button);
+    if (!summary) return;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(summary.text);
+      copied = true;
+    } catch (_) {
+      copied = copyBySelection(summary.text);
+      button.focus({ preventScroll: true });
+    }
+    state.copied = state.copied || copied;
+    summary.status.textContent = "";
+    if (copied) {
+      summary.status.textContent = COPIED;
+      return;
+    }
+    // Leave the summary selected so it can be copied by hand.
+    const range = document.createRange();
+    range.selectNodeContents(summary.box);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    summary.status.textContent = COPY_BY_HAND;
+  }
+
   function altFor(message) {
     if (message.alt) return message.alt;
     try {
@@ -231,7 +333,17 @@
     return "Picture from the assistant";
   }
 
-  function imageBubble(message) {
+  /** A process map the page server knows: its title, and its address on this page's own server. */
+  function knownMap(url) {
+    const parts = url.pathname.split("/");
+    const name = decodeURIComponent(parts.pop() || "");
+    if (parts.pop() !== "maps" || !Object.prototype.hasOwnProperty.call(MAP_TITLES, name)) return null;
+    return { title: String(MAP_TITLES[name]), src: new URL(`maps/${encodeURIComponent(name)}`, document.baseURI) };
+  }
+
+  /** A picture inline in the conversation, with a text alternative and an in-page "Full size"
+   * (no new tab: a new tab would be a trail the quick exit cannot clear). */
+  function imageBubble(message, afterText) {
     let url;
     try {
       url = new URL(message.image, location.href);
@@ -239,24 +351,52 @@
       return null;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    const map = knownMap(url);
     const figure = el("figure", "bubble bubble-image");
+    const frame = el("div", "picture-frame");
     const img = el("img");
-    img.alt = altFor(message);
+    if (map) {
+      img.alt = afterText ? "Flowchart of the steps written out in the message above." : "Flowchart.";
+    } else {
+      img.alt = altFor(message);
+    }
     img.decoding = "async";
-    img.src = url.href;
+    img.src = (map ? map.src : url).href;
     img.addEventListener("load", () => keepAtEnd());
     img.addEventListener("error", () => {
-      img.replaceWith(el("p", "bubble-line image-missing", `The picture could not be shown (${img.alt}).`));
+      frame.replaceWith(el("p", "bubble-line image-missing", `The picture could not be shown (${map ? map.title : img.alt}).`));
+      size.remove();
     });
-    const open = el("a", "image-open", "Open picture full size");
-    open.href = url.href;
-    open.target = "_blank";
-    open.rel = "noopener noreferrer";
-    figure.append(img, open);
+    frame.append(img);
+    const caption = el("figcaption", "picture-caption");
+    if (map) caption.append(el("span", "picture-title", map.title));
+    const size = el("button", "picture-size", "Full size");
+    size.type = "button";
+    size.setAttribute("aria-pressed", "false");
+    caption.append(size);
+    figure.append(frame, caption);
     return figure;
   }
 
-  function repliesGroup(buttons, turn) {
+  function toggleFullSize(button) {
+    const figure = button.closest(".bubble-image");
+    const frame = figure.querySelector(".picture-frame");
+    const on = !figure.classList.contains("full-size");
+    figure.classList.toggle("full-size", on);
+    button.setAttribute("aria-pressed", String(on));
+    // A region that scrolls must be reachable by keyboard (WCAG 2.1.1).
+    if (on) {
+      frame.tabIndex = 0;
+      frame.setAttribute("role", "region");
+      frame.setAttribute("aria-label", "Picture at full size");
+    } else {
+      frame.removeAttribute("tabindex");
+      frame.removeAttribute("role");
+      frame.removeAttribute("aria-label");
+    }
+  }
+
+  function repliesGroup(buttons) {
     const group = el("div", "replies");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Suggested replies");
@@ -264,10 +404,6 @@
       const button = el("button", "reply-button", b.title);
       button.type = "button";
       button.dataset.payload = b.payload;
-      if (turn.closed) {
-        button.disabled = true;
-        if (turn.chosen === b.title) button.classList.add("chosen");
-      }
       group.append(button);
     }
     return group;
@@ -282,27 +418,38 @@
       node.append(avatar);
     }
     const body = el("div", "turn-body");
-    const metaLine = el("p", "turn-meta");
-    metaLine.append(el("span", "turn-who", bot ? "Assistant" : "You"));
+    // A heading per turn: "Assistant 14:02" / "You 14:02".
+    const heading = el("h2", "turn-meta");
+    heading.append(el("span", "turn-who", bot ? "Assistant" : "You"));
     const time = timeLabel(turn.time);
     if (time) {
       const t = el("time", "turn-time", time);
       t.dateTime = turn.time;
-      metaLine.append(" ", t);
+      heading.append(" ", t);
     }
-    body.append(metaLine);
+    body.append(heading);
+    const buttons = [];
+    let afterText = false;
     for (const message of turn.messages) {
       if (message.text) {
-        const bubble = el("div", `bubble${message.notice ? " bubble-notice" : ""}`);
-        bubble.append(formatText(message.text));
-        body.append(bubble);
+        if (bot && isSummary(message.text)) {
+          body.append(summaryBubble(message.text));
+        } else {
+          const bubble = el("div", `bubble${message.notice ? " bubble-notice" : ""}`);
+          bubble.append(formatText(message.text));
+          body.append(bubble);
+        }
+        afterText = true;
       }
       if (message.image) {
-        const figure = imageBubble(message);
+        const figure = imageBubble(message, afterText);
         if (figure) body.append(figure);
       }
-      if (message.buttons && message.buttons.length) body.append(repliesGroup(message.buttons, turn));
+      if (message.buttons) buttons.push(...message.buttons);
     }
+    // Buttons after everything the reply says, never between its messages (the 999 line
+    // may come after an answer).
+    if (buttons.length) body.append(repliesGroup(buttons));
     node.append(body);
     return node;
   }
@@ -315,7 +462,26 @@
 
   let followTurn = null;
 
+  /** Short screens: the page scrolls, not the log (chat.css). */
+  function pageScrolls() {
+    return getComputedStyle(els.log).overflowY === "visible";
+  }
+
   function keepAtEnd() {
+    if (pageScrolls()) {
+      const page = document.scrollingElement || document.documentElement;
+      if (followTurn && followTurn.isConnected) {
+        const room = window.innerHeight - els.topbar.getBoundingClientRect().height;
+        const toEnd = page.scrollHeight - (followTurn.getBoundingClientRect().top + window.scrollY);
+        // All of the reply and the message box fit: show both; else the reply's beginning.
+        if (toEnd > room) {
+          followTurn.scrollIntoView({ block: "start" });
+          return;
+        }
+      }
+      page.scrollTop = page.scrollHeight;
+      return;
+    }
     const log = els.log;
     if (followTurn && followTurn.isConnected && followTurn.offsetHeight > log.clientHeight - 24) {
       // A long answer: show its beginning, the reader scrolls on.
@@ -379,12 +545,13 @@
     const controller = new AbortController();
     inFlight = controller;
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    const sender = state.sender;
     try {
       const response = await fetch(`${rasaUrl()}/webhooks/rest/webhook`, {
         method: "POST",
         // X-Conversation-Id: a load balancer keeps the conversation on one replica (docs/scaling.md)
-        headers: { "Content-Type": "application/json", "X-Conversation-Id": senderId() },
-        body: JSON.stringify({ sender: senderId(), message }),
+        headers: { "Content-Type": "application/json", "X-Conversation-Id": sender },
+        body: JSON.stringify({ sender, message }),
         credentials: "omit",
         cache: "no-store",
         referrerPolicy: "no-referrer",
@@ -415,12 +582,46 @@
     els.error.hidden = !text;
   }
 
-  /** Disable every open reply button (they answer an earlier question); return them. */
+  const isClosed = (button) => button.disabled || button.getAttribute("aria-disabled") === "true";
+
+  function markChosen(button, on) {
+    button.classList.toggle("chosen", on);
+    for (const part of button.querySelectorAll(".chosen-mark, .chosen-text")) part.remove();
+    if (!on) return;
+    const mark = el("span", "chosen-mark", "✓");
+    mark.setAttribute("aria-hidden", "true");
+    button.prepend(mark);
+    button.append(el("span", "chosen-text visually-hidden", YOUR_ANSWER));
+  }
+
+  /**
+   * Close every open reply button (they answer an earlier question); return them.
+   * The chosen one says so in its name and stays focusable (aria-disabled), so focus stays
+   * where the person left it; the others are disabled, out of the Tab order. An earlier
+   * answer stops being a Tab stop once a newer one is given.
+   */
   function closeReplies(chosen) {
-    const open = Array.from(els.log.querySelectorAll(".reply-button:not([disabled])"));
-    for (const button of open) button.disabled = true;
-    if (chosen) chosen.classList.add("chosen");
+    for (const old of els.log.querySelectorAll('.reply-button[aria-disabled="true"]')) {
+      if (old !== chosen && old !== document.activeElement) {
+        old.removeAttribute("aria-disabled");
+        old.disabled = true;
+      }
+    }
+    const open = Array.from(els.log.querySelectorAll(".reply-button")).filter((b) => !isClosed(b));
+    for (const button of open) {
+      if (button === chosen) button.setAttribute("aria-disabled", "true");
+      else button.disabled = true;
+    }
+    if (chosen) markChosen(chosen, true);
     return open;
+  }
+
+  function reopenReplies(buttons, chosen) {
+    for (const button of buttons) {
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
+    }
+    if (chosen) markChosen(chosen, false);
   }
 
   /**
@@ -428,40 +629,31 @@
    * typed: it came from the text box, so it goes back there if sending fails.
    */
   async function send(payload, shown, { typed = false, chosen = null } = {}) {
-    if (busy || !payload.trim()) return;
+    if (busy || state.exited || !payload.trim()) return;
     showError("");
     const closed = closeReplies(chosen);
-    const welcomeWasShown = !els.welcome.hidden;
-    els.welcome.hidden = true;
     const userTurn = { who: "user", time: new Date().toISOString(), messages: [{ text: shown }] };
     const userNode = renderTurn(userTurn);
     addTurnNode(userNode);
     followTurn = null;
+    state.talked = true;
     setBusy(true);
     let replies;
     try {
       replies = await postToRasa(payload);
     } catch (_) {
+      if (state.exited) return;
       userNode.remove();
-      for (const button of closed) button.disabled = false;
-      if (chosen) chosen.classList.remove("chosen");
-      els.welcome.hidden = !welcomeWasShown;
+      reopenReplies(closed, chosen);
       if (typed && !els.input.value) els.input.value = shown;
       showError(UNAVAILABLE);
       setBusy(false);
       return;
     }
-    for (const turn of transcript) {
-      if (turn.who === "bot" && !turn.closed) {
-        turn.closed = true;
-        if (chosen) turn.chosen = chosen.textContent;
-      }
-    }
+    if (state.exited) return;
     let messages = normalise(replies);
     if (!messages.length) messages = [{ text: NO_REPLY, notice: true, buttons: [] }];
     const botTurn = { who: "bot", time: new Date().toISOString(), messages };
-    transcript.push(userTurn, botTurn);
-    saveTranscript();
     setBusy(false);
     const botNode = renderTurn(botTurn);
     addTurnNode(botNode);
@@ -484,36 +676,53 @@
     send(text.trim(), text.trim(), { typed: true });
   }
 
-  function onReplyClick(event) {
+  function onLogClick(event) {
+    const copy = event.target.closest(".copy-button");
+    if (copy) {
+      copySummary(copy);
+      return;
+    }
+    const size = event.target.closest(".picture-size");
+    if (size) {
+      toggleFullSize(size);
+      return;
+    }
     const button = event.target.closest(".reply-button");
-    if (!button || button.disabled || busy) return;
-    // Keyboard users carry on in the text box; a tap must not pop up the phone's keyboard.
-    if (event.detail === 0) els.input.focus();
-    send(button.dataset.payload || button.textContent, button.textContent, { chosen: button });
+    if (!button || isClosed(button) || busy) return;
+    // Focus stays on the answer given (a click may not have focused it, as in Safari): the
+    // reply follows it in reading and Tab order. No jump to the text box, which would pop
+    // up a phone's keyboard.
+    if (document.activeElement !== button) button.focus({ preventScroll: true });
+    const title = button.textContent;
+    send(button.dataset.payload || title, title, { chosen: button });
   }
 
-  function restore() {
-    if (!transcript.length) return;
-    els.welcome.hidden = true;
-    // Not read out again: the conversation is put back quietly after a reload.
-    els.log.setAttribute("aria-live", "off");
-    for (const turn of transcript) {
-      addTurnNode(renderTurn(turn));
-      if (turn.who === "bot") setProgress(turn);
-    }
-    followTurn = null;
-    keepAtEnd();
-    setTimeout(() => els.log.setAttribute("aria-live", "polite"), 0);
+  function setNotice(shown) {
+    els.notice.hidden = !shown;
+    els.noticeToggle.setAttribute("aria-expanded", String(shown));
   }
 
   function start() {
-    senderId();
     els.quickExit.addEventListener("click", quickExit);
     document.addEventListener("keydown", onKeydown);
+    // The skip link moves focus itself: following "#message" would add a history entry
+    // that leads back here after a quick exit.
+    els.skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      els.input.focus();
+    });
+    els.noticeToggle.addEventListener("click", () => setNotice(els.notice.hidden));
+    els.noticeClose.addEventListener("click", () => {
+      setNotice(false);
+      els.noticeToggle.focus();
+    });
     els.form.addEventListener("submit", onSubmit);
-    els.log.addEventListener("click", onReplyClick);
-    window.addEventListener("resize", () => keepAtEnd());
-    restore();
+    els.log.addEventListener("click", onLogClick);
+    window.addEventListener("resize", () => { if (!pageScrolls()) keepAtEnd(); });
+    // Shown again from the back/forward cache after a quick exit: leave again.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted && state.exited) window.location.replace(exitUrl());
+    });
     document.documentElement.classList.add("ready");
   }
 

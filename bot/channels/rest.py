@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import gateway
+from bot.channels import gateway, identity
 
 
 class SafeRestInput(RestInput):
@@ -55,10 +55,12 @@ class SafeRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 body = _body(request)
-                sender = gateway.check_sender(body.get("sender"))
+                raw_sender = gateway.check_sender(body.get("sender"))
                 text = gateway.check_message(body.get("message"))
             except gateway.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            # a keyed hash, namespaced "rest-": the client's own id is never stored (issue 14)
+            sender = identity.sender_id(self.name(), raw_sender)
             reply = await gateway.converse(sender, text, self.name(), on_new_message, self._metadata(request))
             headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after else None
             return response.json(reply.messages, status=reply.status, headers=headers)

@@ -47,7 +47,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import gateway
+from bot.channels import gateway, identity
 
 logger = logging.getLogger(__name__)
 
@@ -488,12 +488,9 @@ class TeamsInput(InputChannel):
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """One message through the same gateway as REST (limits, admission, deadlines, the
         replies when Rasa cannot answer), the replies posted to the conversation."""
+        # Teams' per-user id, as a keyed hash namespaced "teams-": never stored raw (issue 14)
+        sender_id = identity.sender_id(self.name(), str(activity["from"]["id"]))
         output = TeamsOutput(activity, self.tokens)
-        try:
-            sender_id = gateway.check_sender(str(activity["from"]["id"]))  # Teams' per-user id; not the name
-        except gateway.BadRequest:
-            logger.warning("Teams: ignored an activity with an unusable sender id")
-            return
         reply = await gateway.converse(sender_id, text, self.name(), on_new_message)
         for message in reply.messages:  # as collected: send_response takes them without recipient_id
             await output.send_response(sender_id, {k: v for k, v in message.items() if k != "recipient_id"})

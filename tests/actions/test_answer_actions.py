@@ -20,7 +20,7 @@ def test_answer_sends_the_entry_with_its_source_and_the_disclaimer_once():
 def test_a_parent_gets_the_plain_wording_from_their_own_words():
     messages, events = run(ActionAnswer(), make_tracker("my daughter is 14, what should I do if I'm worried?",
                                                         "ask_what_to_do"))
-    assert messages[0]["text"].startswith("If you are worried a child is being sexually exploited")
+    assert messages[0]["text"].startswith("If you remain concerned about a child, you must contact")
     assert slot_events(events)["audience"] == "parent"
 
 

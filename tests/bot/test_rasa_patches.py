@@ -315,13 +315,13 @@ def test_redaction_of_a_long_message_for_storage_runs_on_the_text_thread(tmp_pat
     from bot import tracker_store
 
     threads = set()
-    real = tracker_store.redact
+    real = tracker_store.redact_event
 
-    def recording(text: str) -> str:
+    def recording(data: dict) -> dict:
         threads.add(threading.current_thread().name)
-        return real(text)
+        return real(data)
 
-    monkeypatch.setattr(tracker_store, "redact", recording)
+    monkeypatch.setattr(tracker_store, "redact_event", recording)
     store = tracker_store.RedactingSQLTrackerStore(Domain.empty(), url=f"sqlite:///{tmp_path / 'cse.db'}")
     tracker = DialogueStateTracker("long", [])
     tracker.update(UserUttered(LONG, {"name": "ask_signs", "confidence": 1.0}))

@@ -64,6 +64,9 @@ NOT_TEXT: dict[str, Any] = {
 # --- The bridge as a process, and one chat with it ------------------------------------------
 
 
+SENDER_KEY = "test-telegram-sender-key-0123456789"
+
+
 class BridgeProcess:
     """`python -m bot.telegram_bridge` against the fake Bot API, with its own token."""
 
@@ -72,7 +75,8 @@ class BridgeProcess:
         self.api, self.log, self.args = api, log, list(args)
         self.token = f"{uuid.uuid4().int % 10**9}:TEST-{uuid.uuid4().hex[:12]}"
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_URL": rasa_url,
-                    "TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_BASE": api.url, **(env or {})}
+                    "TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_BASE": api.url,
+                    "TELEGRAM_SENDER_KEY": SENDER_KEY, **(env or {})}
         self.proc: subprocess.Popen | None = None
 
     def start(self, ready_method: str = "getUpdates") -> BridgeProcess:
@@ -364,7 +368,13 @@ def _wait_listening(port: int, timeout: float = 20) -> None:
 
 @pytest.mark.parametrize(("args", "env", "error"), [
     ([], {}, "TELEGRAM_BOT_TOKEN is not set"),
-    (["--webhook", "https://example.org/hook"], {"TELEGRAM_BOT_TOKEN": "1:x"}, "needs TELEGRAM_WEBHOOK_SECRET"),
+    ([], {"TELEGRAM_BOT_TOKEN": "1:x"}, "TELEGRAM_SENDER_KEY is not set"),
+    ([], {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_KEY": "short"}, "at least 16 characters"),
+    ([], {"TELEGRAM_BOT_TOKEN": "1:xxxxxxxxxxxxxxxxxxxx", "TELEGRAM_SENDER_KEY": "1:xxxxxxxxxxxxxxxxxxxx"},
+     "must not be the bot token"),
+    ([], {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_KEY_FILE": "/nonexistent/key"}, "cannot read"),
+    (["--webhook", "https://example.org/hook"], {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_KEY": "k" * 20},
+     "needs TELEGRAM_WEBHOOK_SECRET"),
 ])
 def test_missing_settings_exit_2_with_a_clear_error(args: list[str], env: dict[str, str], error: str) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}

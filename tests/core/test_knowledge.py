@@ -42,7 +42,11 @@ def test_contacts_from_outside_the_guidance_name_their_source(k):
 def test_every_entry_cites_a_section_of_the_guidance(k):
     for entry in k.entries.values():
         assert entry.section in k.sections
-        assert answers.source_line(k, entry.section).startswith("Source: CSE Procedure and Practice Guidance, section ")
+        line = answers.source_line(k, entry.section)
+        if entry.section[0].isdigit():
+            assert line.startswith(f"Source: CSE Procedure and Practice Guidance, section {entry.section} (")
+        else:  # the unnumbered front page: its title instead of a number
+            assert line == f"Source: CSE Procedure and Practice Guidance, {k.sections[entry.section]}."
 
 
 def test_indicators_are_in_the_order_of_section_2_1(k):
@@ -87,6 +91,30 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("risk_rules.yml", "    level: high\n    reason: One", "    level: severe\n    reason: One",
          r"risk_rules.yml: rule 'any_high': unknown level 'severe'"),
         ("messages.yml", "{cap.phone}", "{cap.telephone}", r"messages.yml: contact 'cap' has no field 'telephone'"),
+        # issue 15's fields
+        ("pathways.yml", "placement: from_elsewhere", "placement: sideways",
+         r"pathways.yml: status 'out_of_authority': unknown placement 'sideways'"),
+        ("pathways.yml", "placement: placed_elsewhere", "placement: from_elsewhere",
+         r"pathways.yml: status 'placed_out_of_area': placement 'from_elsewhere' is also 'out_of_authority'"),
+        ("pathways.yml", "    map_title: New Case Identified\n", "",
+         r"pathways.yml: status 'new_case': a status with a process_map needs its 'map_title' (section 4)"),
+        ("pathways.yml", "    cap_category: false\n", "    cap_category: nope\n",
+         r"pathways.yml: status 'placed_out_of_area': 'cap_category' must be true or false"),
+        ("risk_rules.yml", "referral_when_any_rated: [low, medium, high, not_known]",
+         "referral_when_any_rated: [low, unsure]",
+         r"risk_rules.yml: floor 'under_13_or_learning_disability': unknown rating(s) ['unsure'] in 'referral_when_any_rated'"),
+        ("topics/2-procedure.yml", "    own_advice: true\n    title: How my", "    own_advice: maybe\n    title: How my",
+         r"topics/2-procedure.yml: entry 'prescreen_rules': 'own_advice' on an entry must be true or false"),
+        ("topics/2-procedure.yml", "    also_under: [risk_levels]", "    also_under: [no_such_entry]",
+         r"entry 'risk_assessment_form': also_under entry 'no_such_entry' does not exist"),
+        ("indicators.yml", "own_advice: [practitioner, parent, descriptor_notice, descriptor_label]", "own_advice: yes please",
+         r"indicators.yml: 'own_advice' must be true/false or a list of field names"),
+        ("topics/4-6-maps-resources-legislation.yml", "    keywords: [fearless]\n",
+         "    keywords: [fearless]\n    added_links: [{url: www.fearless.org}]\n",
+         r"each of 'added_links' needs a url and the date it was checked (YYYY-MM-DD)"),
+        ("messages.yml", "  own_advice_label: \"This is general advice, not from the Darlington procedure:\"\n", "",
+         r"messages.yml: screening.adult: advice needs 'own_advice_label' to label it"),
+        ("guidance.yml", "  area: Darlington\n", "", r"guidance.yml: document: missing field 'area'"),
     ],
 )
 def test_a_broken_file_is_named_with_its_entry(copy: Path, file: str, old: str, new: str, error: str):

@@ -76,3 +76,59 @@ def test_changes(k, text, field, value):
 
 def test_a_plain_answer_is_not_a_change(k):
     assert parsing.parse_change(k, "high") is None
+
+
+# Every case-status wording reaches its section 2.2 path (issue 15). A child from another
+# authority living here is Process Map 4 ("Child from Out of Area" on the contents page); a
+# Darlington child placed elsewhere is the sentence on the host local authority.
+@pytest.mark.parametrize(("text", "status"), [
+    ("a looked after child placed here by another council", "out_of_authority"),
+    ("looked-after child placed in darlington by leeds", "out_of_authority"),
+    ("LAC placed here by Durham County Council", "out_of_authority"),
+    ("in foster care here, placed by Stockton", "out_of_authority"),
+    ("from Leeds living here", "out_of_authority"),
+    ("she's from leeds but living here", "out_of_authority"),
+    ("he's a Leeds child living in Darlington", "out_of_authority"),
+    ("she moved here from Newcastle last month", "out_of_authority"),
+    ("her social worker is in Leeds", "out_of_authority"),
+    ("has a social worker from another authority", "out_of_authority"),
+    ("social worker elsewhere", "out_of_authority"),
+    ("out of area", "out_of_authority"),
+    ("out of area child living here", "out_of_authority"),
+    ("the placing authority is Leeds", "out_of_authority"),
+    ("From another authority, living in Darlington", "out_of_authority"),
+    ("a darlington child placed elsewhere", "placed_out_of_area"),
+    ("a darlington child in a placement in York", "placed_out_of_area"),
+    ("one of our looked after children placed in Middlesbrough", "placed_out_of_area"),
+    ("she lives outside darlington in a foster placement", "placed_out_of_area"),
+    ("we placed her in a children's home in Leeds", "placed_out_of_area"),
+    ("the host authority", "placed_out_of_area"),
+    ("A Darlington child placed out of area", "placed_out_of_area"),
+    ("a looked after child", "open_social_care"),
+    ("looked after by darlington, lives in darlington", "open_social_care"),
+    ("she lives in darlington and has a social worker", "open_social_care"),
+    ("the social worker in the team", "open_social_care"),
+    ("child protection plan", "open_social_care"),
+    ("early help are working with us", "open_early_help"),
+    ("not known", "new_case"),
+    ("no", "new_case"),
+    ("A new case (not open to Early Help or Social Care)", "new_case"),
+    ("not sure", "unknown"),
+])
+def test_case_status_by_where_the_child_lives(k, text, status):
+    assert parsing.parse_case_status(k, text) == status
+
+
+@pytest.mark.parametrize("text", ["she lives here with her mum", "the child lives in darlington", "purple",
+                                  "she is 14 and lives with her nan"])
+def test_living_here_alone_names_no_status(k, text):
+    assert parsing.parse_case_status(k, text) is None
+
+
+def test_the_area_name_comes_from_the_knowledge(k):
+    import copy
+
+    k2 = copy.deepcopy(k)
+    k2.document["area"] = "Leeds"
+    assert parsing.case_status_from_text(k2, "a Leeds child placed in York") == "placed_out_of_area"
+    assert parsing.case_status_from_text(k2, "from Darlington, living in Leeds") == "out_of_authority"

@@ -76,7 +76,10 @@ def test_svg_is_valid_and_its_words_are_real_text(rendered, number):
 def test_picture_shows_every_step_of_its_pathway_and_no_other(rendered, k, number, status):
     pathway = k.pathways[status]
     words = _squash(svg_text(rendered[f"map-{number}.svg"]))
-    assert _squash(f"Process map {number}: {pathway.label}") in words
+    assert _squash(pathway.label[:1].upper() + pathway.label[1:]) in words
+    # it says where it is drawn from, and that it is not the guidance's own map
+    assert _squash(f"Drawn by this assistant from the text of section {pathway.section}; "
+                   f"not the guidance's own Process Map {number}.") in words
     assert _squash(k.contacts["cap"]["phone"]) in words
     assert _squash("Concern about a child → contact the Children's Access Point") in words
     for step in pathway.steps:
@@ -111,8 +114,10 @@ def test_branch_columns_for_the_early_help_and_new_case_maps(k):
     for status in ("open_early_help", "new_case"):
         _, branches = process_maps.group_steps(k, k.pathways[status])
         assert [b.label for b in branches] == ["Low risk", "Medium or high risk"]
+    # Out of authority: the MEG referral is drawn for medium and high risk only (2.4).
     _, branches = process_maps.group_steps(k, k.pathways["out_of_authority"])
-    assert branches == []  # every step applies at every level: no branch is drawn
+    assert [b.label for b in branches] == ["Low risk", "Medium or high risk"]
+    assert branches[0].steps == () and "MEG" in branches[1].steps[0]
 
 
 def test_changing_a_step_in_the_knowledge_changes_the_picture(tmp_path, k, rendered):

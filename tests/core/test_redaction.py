@@ -69,7 +69,7 @@ REDACTED = [
     ("Ellie-Mae's phone keeps buzzing at night", "[NAME]'s phone keeps buzzing at night"),
     # capitalised pairs
     ("Yesterday Chloe Smith went missing again", "Yesterday [NAME] went missing again"),
-    ("Kaydence Smith went missing from Skerne Park", "[NAME] went missing from Skerne Park"),
+    ("Kaydence Smith went missing from Skerne Park", "[NAME] went missing from [PLACE]"),
     ("she's friends with Liam Brown", "she's friends with [NAME]"),
     ("Her boyfriend Kayden Walker picks her up", "Her boyfriend [NAME] picks her up"),
     ("Tommy-Lee Walker and his mates", "[NAME] and his mates"),
@@ -94,7 +94,7 @@ REDACTED = [
     ("Text her on 07700-900-123", "Text her on [PHONE]"),
     ("her number is 0 7 7 0 0 9 0 0 1 2 3", "her number is [PHONE]"),
     ("email me at sarah.jones@gmail.com", "email me at [EMAIL]"),
-    ("her snapchat is chloe_x123", "her snapchat is [NAME]"),
+    ("her snapchat is chloe_x123", "her snapchat is [HANDLE]"),
     # schools
     ("She goes to St Aidan's Academy", "She goes to [SCHOOL]"),
     ("he is at Carmel College now", "he is at [SCHOOL] now"),
@@ -197,8 +197,10 @@ def test_public_contacts_in_knowledge_are_kept(k):
 
 def test_the_guidance_is_left_alone():
     """Its own text has no identifier: not one word of it is redacted."""
-    path = Path(redaction.__file__).resolve().parents[2] / "shared/guidance/cse-procedure-and-practice-guidance.txt"
-    if not path.exists():
+    root = Path(__file__).resolve().parents[2]
+    paths = [base / "shared/guidance/cse-procedure-and-practice-guidance.txt" for base in (root, root.parent, root.parent.parent)]
+    path = next((p for p in paths if p.exists()), None)
+    if path is None:
         pytest.skip("guidance text not available")
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert [line for line in lines if redact(line) != line] == []

@@ -76,9 +76,26 @@ def test_floor_never_lowers_a_higher_level(k):
     assert outcome.level == "high" and outcome.referral_required
 
 
-def test_floor_needs_a_concern(k):
-    outcome = scoring.score(k, ratings(not_known=3), under_13=True, learning_disability=True)
+def test_floor_needs_a_concern_or_an_unknown(k):
+    outcome = scoring.score(k, ratings(), under_13=True, learning_disability=True)
     assert outcome.level == "none" and not outcome.referral_required
+
+
+@pytest.mark.parametrize("flags", [{"under_13": True}, {"learning_disability": True}])
+def test_unknowns_alone_require_a_referral_but_do_not_lift_the_level(k, flags):
+    """Section 2.2's note: a concern that cannot be ruled out still needs the referral; the
+    assistant's own floor (at least medium) is for concerns that are present."""
+    outcome = scoring.score(k, ratings(not_known=14), **flags)
+    assert outcome.referral_required and outcome.referral_basis == "unknown"
+    assert outcome.level == "none"
+    assert scoring.referral_required(k, ratings(not_known=1), **flags)
+    assert not scoring.referral_required(k, ratings(not_known=1))  # 13 or over, no learning disability
+
+
+def test_a_present_concern_is_the_referral_basis(k):
+    outcome = scoring.score(k, {**ratings(low=1), "rewards": "not_known"}, under_13=True)
+    assert outcome.referral_basis == "concern" and outcome.level == "medium"
+    assert "(this floor is the assistant's own rule)" in outcome.reason
 
 
 def test_thresholds_are_data(k):

@@ -29,18 +29,18 @@ CELLS = {
     ("open_early_help", "low"): ("remains open to Early Help Services", "First Response"),
     ("open_early_help", "medium"): ("Children's First Response Team", "remains open to Early Help"),
     ("open_early_help", "high"): ("Children's First Response Team", "remains open to Early Help"),
-    ("open_social_care", "low"): ("case-holding social worker within 24 hours", "Designated CSE worker"),
-    ("open_social_care", "medium"): ("Designated CSE worker and the DSP Missing and Exploited Group", "Early Help Assessment"),
+    ("open_social_care", "low"): ("case holding social worker within 24 hours", "Designated CSE worker"),
+    ("open_social_care", "medium"): ("Designated CSE worker and the Darlington Safeguarding Partnership Missing and Exploited Group", "Early Help Assessment"),
     ("open_social_care", "high"): ("team manager", "Early Help Assessment"),
     ("new_case", "low"): ("Early Help Assessment (EHA)", "First Response"),
     ("new_case", "medium"): ("Children and Families Assessment Team", "Early Help Assessment"),
     ("new_case", "high"): ("Children's First Response Team", "Early Help Assessment"),
-    ("out_of_authority", "low"): ("informs the child's placing social worker", "First Response"),
+    ("out_of_authority", "low"): ("informs the child's placing social worker", "Missing and Exploited Group"),
     ("out_of_authority", "medium"): ("Designated CSE Worker", "First Response"),
     ("out_of_authority", "high"): ("Missing and Exploited Group (MEG)", "First Response"),
-    ("placed_out_of_area", "low"): ("liaises with the host local authority", "First Response"),
-    ("placed_out_of_area", "medium"): ("liaises with the host local authority", "First Response"),
-    ("placed_out_of_area", "high"): ("liaises with the host local authority", "First Response"),
+    ("placed_out_of_area", "low"): ("liaises with the host Local Authority", "First Response"),
+    ("placed_out_of_area", "medium"): ("liaises with the host Local Authority", "First Response"),
+    ("placed_out_of_area", "high"): ("liaises with the host Local Authority", "First Response"),
 }
 
 
@@ -49,7 +49,7 @@ def test_every_status_and_level(k, status, level):
     result = screening.result(k, state(k, status, level))
     assert result.outcome.level == level
     assert result.pathway == status
-    nxt = next(m for m in result.messages if m.startswith("What happens next"))
+    nxt = next(m for m in result.messages if m.startswith("Next steps for "))
     must, must_not = CELLS[(status, level)]
     assert must in nxt
     assert must_not not in nxt
@@ -61,13 +61,15 @@ def test_no_indicators_still_says_contact_cap(k):
     text = "\n".join(result.messages)
     assert result.outcome.level == "none"
     assert "If you remain concerned, contact the Children's Access Point anyway: 01325 406222" in text
-    assert not any(m.startswith("What happens next") for m in result.messages)
+    assert not any(m.startswith("Next steps for ") for m in result.messages)
 
 
 def test_dont_know_status_routes_as_new_case_and_says_cap_will_check(k):
     result = screening.result(k, state(k, "unknown", "low"))
     assert result.pathway == "new_case"
-    assert "the CAP will check" in "\n".join(result.messages)
+    text = "\n".join(result.messages)
+    assert "this shows the route for a new case" in text
+    assert "The CAP determines whether the case is open to Early Help" in text
 
 
 def test_do_now_names_cap_999_other_children_and_the_form(k):
@@ -96,14 +98,16 @@ def test_summary_has_no_free_text_and_names_versions(k):
     assert "Age band: 13 to 15" in summary
     assert "6. Running away / going missing: high" in summary
     assert "10. Rewards: not known" in summary
-    assert "Pre-screen rules version: 2026.11-1" in summary
+    assert f"Pre-screen rules version: {k.risk_rules['version']}" in summary
+    assert "Indicative level (this assistant's own rules, not the guidance): high" in summary
+    assert "Level of risk determined by: the case holding social worker, who completes the CSE risk assessment form" in summary
     assert "Guidance version: DSP1" in summary
     assert "Not known yet: Rewards" in summary
 
 
 def test_it_says_it_is_a_pre_screen(k):
     text = "\n".join(screening.result(k, state(k)).messages)
-    assert "CSE Risk Assessment Tool" in text and "pre-screen" in text
+    assert "Child Sexual Exploitation Risk Assessment Tool" in text and "pre-screen" in text
 
 
 def test_indicator_prompt_shows_progress_and_descriptors(k):

@@ -21,6 +21,14 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "cse.tar.gz"
+SENDER_SECRET = "e2e-sender-secret-0123456789abcdef"  # the servers' key for sender ids (one value, however imported)
+
+
+def stored_id(sender: str, channel: str = "rest") -> str:
+    """The id a REST sender's conversation has in the store and the API (a keyed hash)."""
+    from bot.channels import identity
+
+    return identity.sender_id(channel, sender, SENDER_SECRET.encode())
 
 
 def free_port() -> int:
@@ -76,7 +84,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     db = work / "cse.db"
     token = uuid.uuid4().hex
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{db}"}
+           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{db}", "CSE_SENDER_SECRET": SENDER_SECRET}
     bin_dir = Path(sys.executable).parent
     logs = {name: open(work / f"{name}.log", "w") for name in ("actions", "rasa")}
     actions = subprocess.Popen(

@@ -7,6 +7,8 @@ import sqlite3
 
 import requests
 
+from tests.e2e.conftest import stored_id
+
 IDENTIFIERS = {
     "name": "Chloe Smith",
     "phone": "07700 900123",
@@ -41,7 +43,7 @@ def test_identifiers_are_nowhere_after_a_conversation(bot, server, sender):
     assert any(f.name.endswith("-wal") for f in files), files
     raw = "".join(f.read_bytes().decode("latin-1") for f in files)
     logs = "".join(p.read_text(encoding="utf-8", errors="replace") for p in server["logs"].values())
-    api = requests.get(f"{server['url']}/conversations/{sender}/tracker", params={"token": server["token"]},
+    api = requests.get(f"{server['url']}/conversations/{stored_id(sender)}/tracker", params={"token": server["token"]},
                        timeout=10)
     assert api.status_code == 200
     assert "[NAME]" in stored and "[PHONE]" in stored  # the conversation was stored, redacted
@@ -54,26 +56,28 @@ def test_identifiers_are_nowhere_after_a_conversation(bot, server, sender):
 
 def test_the_api_needs_the_token(server, bot, sender):
     bot.send(sender, "hello")
-    refused = requests.get(f"{server['url']}/conversations/{sender}/tracker", timeout=10)
+    refused = requests.get(f"{server['url']}/conversations/{stored_id(sender)}/tracker", timeout=10)
     assert refused.status_code in (401, 403)
-    wrong = requests.get(f"{server['url']}/conversations/{sender}/tracker", params={"token": "wrong"}, timeout=10)
+    wrong = requests.get(f"{server['url']}/conversations/{stored_id(sender)}/tracker", params={"token": "wrong"},
+                         timeout=10)
     assert wrong.status_code in (401, 403)
 
 
 def test_delete_my_conversation(bot, server, sender):
     bot.send(sender, "what is the MEG")
-    assert sender in _db_text(server["db"])
+    assert stored_id(sender) in _db_text(server["db"])
+    assert sender not in _db_text(server["db"])  # the client's own id is never stored
     reply = bot.say(sender, "delete my conversation")
     assert "delete this conversation" in reply
     assert "I've deleted this conversation" in bot.say(sender, "yes")
-    assert sender not in _db_text(server["db"])
+    assert stored_id(sender) not in _db_text(server["db"])
 
 
 def test_keeping_the_conversation_when_the_user_says_no(bot, server, sender):
     bot.send(sender, "what is the MEG")
     bot.say(sender, "delete my conversation")
     assert "I haven't deleted anything" in bot.say(sender, "no")
-    assert sender in _db_text(server["db"])
+    assert stored_id(sender) in _db_text(server["db"])
 
 
 def test_health_reports_the_database(server):

@@ -35,7 +35,7 @@ def test_first_message_is_answered_directly_and_disclaimer_comes_once(bot, sende
 
 def test_parents_get_plain_wording(bot, sender):
     reply = bot.say(sender, "I'm a mum and I'm worried about my daughter, what should I do?")
-    assert "If you are worried a child is being sexually exploited" in reply
+    assert "If you remain concerned about a child, you must contact" in reply
     assert "01325 406222" in reply
 
 

@@ -37,8 +37,8 @@ def with_rating(position: int, answer: str) -> list[str]:
                                                  "Children and Families Assessment Team"]),
     ("she's from another local authority but lives in darlington", "high",
      ["Pre-screen result: high", "informs the child's placing social worker"]),
-    ("she's a darlington child placed out of area", "low", ["Pre-screen result: low", "host local authority"]),
-    ("don't know", "medium", ["Pre-screen result: medium", "the CAP will check", "Children's First Response Team"]),
+    ("she's a darlington child placed out of area", "low", ["Pre-screen result: low", "host Local Authority"]),
+    ("don't know", "medium", ["Pre-screen result: medium", "route for a new case", "Children's First Response Team"]),
 ])
 def test_each_case_status(bot, sender, status, level_answer, expected):
     final = screen(bot, sender, status=status, ratings=with_rating(6, level_answer))
@@ -46,7 +46,8 @@ def test_each_case_status(bot, sender, status, level_answer, expected):
         assert fact in final, final
     assert "01325 406222" in final
     assert "Summary to copy" in final and "6. Running away / going missing:" in final
-    assert "CSE Risk Assessment Tool" in final
+    assert "an indicative level from this assistant's own rules" in final
+    assert ("CSE risk assessment form" if status == "they have a social worker" else "Risk Assessment Tool") in final
 
 
 def test_no_indicators_still_says_contact_cap(bot, sender):
@@ -72,7 +73,7 @@ def test_an_adult_is_not_scored(bot, sender):
     bot.say(sender, "no")
     bot.say(sender, "parent")
     reply = bot.say(sender, "she's 19")
-    assert "under 18" in reply and "Pre-screen result" not in reply
+    assert "under the age of 18" in reply and "Pre-screen result" not in reply
 
 
 def test_digressions_return_to_the_same_question(bot, sender):

@@ -35,6 +35,7 @@ PG_BIN = Path("/usr/lib/postgresql") / (sorted(os.listdir("/usr/lib/postgresql")
 START_TIMEOUT_S = 420
 REQUEST_TIMEOUT_S = 30
 EMERGENCY_FIRST = "If a child is in immediate danger, call the Police on 999 now."
+SENDER_SECRET = uuid.uuid4().hex  # the assistant's sender-id key here, so tests can find a conversation
 
 
 def free_port() -> int:
@@ -141,6 +142,10 @@ class Assistant:
         poll(self.ready, "the assistant ready again", timeout=timeout, every=0.5)
 
     def stored_user_texts(self, sender: str) -> list[str]:
+        """What the database holds of a REST sender's messages (stored under its keyed id)."""
+        from bot.channels import identity
+
+        sender = identity.keyed_id("rest", sender, SENDER_SECRET.encode())
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
                                         "ORDER BY id"), {"s": sender}).scalars().all()
@@ -155,7 +160,7 @@ def start_assistant(work: Path, env_extra: dict[str, str], endpoints: Path) -> A
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
            "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port),
            "CSE_LOG_DIR": str(logs), "CSE_ENDPOINTS": str(endpoints), "RASA_AUTH_TOKEN": uuid.uuid4().hex,
-           "CSE_SENDER_BURST": "1000", "CSE_SENDER_RATE": "100", **env_extra}
+           "CSE_SENDER_BURST": "1000", "CSE_SENDER_RATE": "100", "CSE_SENDER_SECRET": SENDER_SECRET, **env_extra}
     out = open(work / "serve.out", "w")
     proc = subprocess.Popen([str(Path(os.sys.executable)), "-m", "bot.serve"], cwd=ROOT, env=env, stdout=out,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)

@@ -199,7 +199,11 @@ def reply_text(messages: list[dict[str, Any]]) -> str:
 
 
 def stored_events(engine: sa.engine.Engine, sender: str) -> list[dict[str, Any]]:
-    """The conversation's events as PostgreSQL holds them, in insertion (id) order."""
+    """The conversation's events as PostgreSQL holds them, in insertion (id) order (stored
+    under the REST sender's keyed hash: the replicas and this process share the secret)."""
+    from bot.channels import identity
+
+    sender = identity.sender_id("rest", sender)
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, type_name, action_name, data FROM events "
                                     "WHERE sender_id = :sender ORDER BY id"), {"sender": sender}).all()

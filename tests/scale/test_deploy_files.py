@@ -31,7 +31,7 @@ ENDPOINTS = DEPLOY / "endpoints.scale.yml"
 K8S_VERSION = "1.28"
 OUR_STORE = "bot.tracker_store.RedactingSQLTrackerStore"
 SECRET_NAME = "cse-secrets"
-SECRET_KEYS = {"postgres-password", "redis-password", "rasa-auth-token"}
+SECRET_KEYS = {"postgres-password", "redis-password", "rasa-auth-token", "sender-secret"}
 SECRETISH = re.compile(r"PASSWORD|TOKEN|SECRET|_KEY$", re.IGNORECASE)
 ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)\}")
 OWN_FILES = [COMPOSE, NGINX, ENDPOINTS, DEPLOY / "Dockerfile", ROOT / "scripts" / "run_scaled.sh",
@@ -221,7 +221,7 @@ def test_compose_publishes_only_the_load_balancer_on_loopback(compose):
 
 def test_compose_secrets_are_files_outside_git(compose):
     secrets = compose["secrets"]
-    assert set(secrets) == {"postgres_password", "redis_password", "rasa_auth_token"}
+    assert set(secrets) == {"postgres_password", "redis_password", "rasa_auth_token", "sender_secret"}
     for name, secret in secrets.items():
         assert secret == {"file": f"./secrets/{name}"}, name
         path = f"deploy/secrets/{name}"

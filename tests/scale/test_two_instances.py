@@ -44,7 +44,7 @@ SUMMARY_LINES = ["2. Accommodation: low",  # B
 
 # Two questions with fixed, different answers; a tag makes every message unique.
 QUESTIONS = {
-    "signs": ("what are the signs of CSE? (ref {tag})", "There could be cause for concern if a child shows"),
+    "signs": ("what are the signs of CSE? (ref {tag})", "There could be cause for concern if a child is exhibiting"),
     "contact": ("who do I contact if I am worried about a child? (ref {tag})", "Consider all 14 risk indicators"),
 }
 PAIRS = 10
@@ -126,7 +126,7 @@ def test_a_screening_moves_between_replicas_at_every_message(scaled):
     # The outcome, from the answers given half on A and half on B: the form state was kept.
     assert "Pre-screen result: high" in final, final
     assert "Summary to copy" in final
-    assert "Case status: a new case (not known to services)" in final
+    assert "Case status: a new case" in final
     assert "Age band: 13 to 15" in final
     for line in SUMMARY_LINES:
         assert line in final, line

@@ -2,13 +2,15 @@
 
 The page is served by bot/web.py and talks to the real Rasa server that tests/e2e starts
 (its `server` fixture, imported here). A small helper server on 127.0.0.1 gives the tests
-a neutral page for Quick exit, a fake Rasa REST endpoint for what the real bot does not
-send yet (a picture), and, only if the real Rasa was started without --cors, a relay that
-adds the CORS header `rasa run --cors "*"` would add (the page must reach Rasa from another
-origin, as in production).
+a neutral page for Quick exit, a fake Rasa REST endpoint for replies the tests need to
+shape (a picture, a slow reply, an error) and that records what it was sent, and, only if
+the real Rasa was started without --cors, a relay that adds the CORS header
+`rasa run --cors "*"` would add (the page must reach Rasa from another origin, as in
+production).
 
 Needs: apt-get install chromium chromium-driver (binaries at /usr/bin/chromium and
-/usr/bin/chromedriver).
+/usr/bin/chromedriver); axe-core from npm (`make test-web` runs `npm ci` in tests/web/axe);
+the process maps (`make maps`, which `make test-web` runs too).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from tests.e2e.conftest import free_port, server, wait_for  # noqa: F401  (serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"
+AXE = ROOT / "tests" / "web" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+REAL_MAPS = ROOT / "var" / "maps"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,12 +45,26 @@ WAIT = 30  # seconds: the longest any single step may take
 MAP_NAME = "early-help-process-map.png"
 EXIT_PAGE = "<!doctype html><html lang='en'><title>Neutral page</title><h1 id='neutral'>Weather</h1></html>"
 START_PAGE = "<!doctype html><html lang='en'><title>Start</title><p id='start'>Somewhere before the chat</p></html>"
+# A sender the fake Rasa does not offer to forget (tests bot/web.py's check of the offer).
+UNOFFERED_SENDER = "web-" + "0" * 32
 
 
 # --------------------------------------------------------------------------- helper server
 
-def fake_rasa_reply(message: str) -> tuple[int, Any]:
-    """A stand-in for Rasa's REST channel, for replies the real bot does not give yet."""
+def fake_rasa_reply(message: str, sender: str = "") -> tuple[int, Any]:
+    """A stand-in for Rasa's REST channel, for replies the tests need to shape."""
+    if message == "/forget_conversation":
+        if sender == UNOFFERED_SENDER:
+            return 200, [{"recipient_id": "x", "text": "Sorry, I didn't catch that."}]
+        return 200, [{"recipient_id": "x", "text": "Do you want me to delete this conversation now?"},
+                     {"recipient_id": "x", "buttons": [{"title": "Yes, delete it", "payload": "/affirm"},
+                                                       {"title": "No, keep it", "payload": "/deny"}]}]
+    if message == "/affirm":
+        return 200, [{"recipient_id": "x", "text": "Done. I've deleted this conversation and everything in it."}]
+    if message == "two messages please":  # an answer with buttons, then a message after it
+        return 200, [{"recipient_id": "x", "text": "Here is an answer.",
+                      "buttons": [{"title": "A related topic", "payload": "/related"}]},
+                     {"recipient_id": "x", "text": "If a child is in immediate danger, call 999."}]
     if message == "show me the map":
         return 200, [{"recipient_id": "x", "text": "Here is the process map for Early Help cases."},
                      {"recipient_id": "x", "image": f"/maps/{MAP_NAME}"}]
@@ -69,6 +87,7 @@ class HelperServer(ThreadingHTTPServer):
         self.rasa_url = ""
         self.senders: list[str] = []
         self.conversation_ids: list[str | None] = []  # the X-Conversation-Id header of each POST
+        self.received: list[tuple[str, str]] = []  # (sender, message) of each POST to the fake Rasa
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
 
 
@@ -107,7 +126,8 @@ class HelperHandler(BaseHTTPRequestHandler):
         if self.path == "/fake/webhooks/rest/webhook":
             self.server.senders.append(body.get("sender", ""))
             self.server.conversation_ids.append(self.headers.get("X-Conversation-Id"))
-            status, data = fake_rasa_reply(body.get("message", ""))
+            self.server.received.append((body.get("sender", ""), body.get("message", "")))
+            status, data = fake_rasa_reply(body.get("message", ""), body.get("sender", ""))
         elif self.path == "/relay/webhooks/rest/webhook" and self.server.rasa_url:
             r = requests.post(f"{self.server.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
             status, data = r.status_code, r.json()
@@ -163,34 +183,48 @@ def maps_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def web_server(maps_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
-    """start(rasa_url, exit_url=None) -> the page's base URL; one bot/web.py per setting."""
-    procs: dict[tuple[str, str | None], tuple[subprocess.Popen, str]] = {}
-    logs = tmp_path_factory.mktemp("web")
+class WebServers:
+    """start(rasa_url, exit_url=None, maps=None) -> the page's base URL; one bot/web.py per setting.
+    log(base_url) -> what that server has logged so far."""
 
-    def start(rasa: str, exit_url: str | None = None) -> str:
-        key = (rasa, exit_url)
-        if key not in procs:
+    def __init__(self, maps_dir: Path, logs: Path) -> None:
+        self.maps_dir = maps_dir
+        self.logs = logs
+        self.procs: dict[tuple[str, str | None, Path], tuple[subprocess.Popen, str, Path]] = {}
+
+    def __call__(self, rasa: str, exit_url: str | None = None, maps: Path | None = None) -> str:
+        maps = maps or self.maps_dir
+        key = (rasa, exit_url, maps)
+        if key not in self.procs:
             port = free_port()
             cmd = [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", rasa,
-                   "--maps-dir", str(maps_dir)]
+                   "--maps-dir", str(maps)]
             if exit_url:
                 cmd += ["--exit-url", exit_url]
-            log = open(logs / f"web-{port}.log", "w")
+            log_path = self.logs / f"web-{port}.log"
+            log = open(log_path, "w")
             proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                                     stdout=log, stderr=subprocess.STDOUT)
             url = f"http://127.0.0.1:{port}"
-            procs[key] = (proc, url)  # stopped at the end even if it never answers
+            self.procs[key] = (proc, url, log_path)  # stopped at the end even if it never answers
             wait_for(f"{url}/", proc, timeout=30)
-        return procs[key][1]
+        return self.procs[key][1]
+
+    def log(self, url: str) -> str:
+        path = next(p for _, u, p in self.procs.values() if u == url)
+        return path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def web_server(maps_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServers]:
+    start = WebServers(maps_dir, tmp_path_factory.mktemp("web"))
 
     try:
         yield start
     finally:
-        for proc, _ in procs.values():
+        for proc, _, _ in start.procs.values():
             proc.terminate()
-        for proc, _ in procs.values():
+        for proc, _, _ in start.procs.values():
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -198,13 +232,17 @@ def web_server(maps_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="session")
-def chat(web_server: Callable[..., str], rasa_url: str, helper: HelperServer) -> str:
-    """The page talking to the real Rasa, with Quick exit going to the helper's neutral page."""
-    return web_server(rasa_url, f"{helper.url}/exit-test.html")
+def chat(web_server: WebServers, rasa_url: str, helper: HelperServer) -> str:
+    """The page talking to the real Rasa and serving the real process maps (var/maps, which
+    the action server also checks before it sends one), with Quick exit going to the
+    helper's neutral page."""
+    if not (REAL_MAPS / "map-1.png").is_file():
+        pytest.fail("no process maps in var/maps: run `make maps` (make test-web does)")
+    return web_server(rasa_url, f"{helper.url}/exit-test.html", REAL_MAPS)
 
 
 @pytest.fixture(scope="session")
-def fake_chat(web_server: Callable[..., str], helper: HelperServer) -> str:
+def fake_chat(web_server: WebServers, helper: HelperServer) -> str:
     """The page talking to the helper's fake Rasa endpoint."""
     return web_server(f"{helper.url}/fake", f"{helper.url}/exit-test.html")
 
@@ -232,6 +270,14 @@ def driver(tmp_path: Path) -> Iterator[Any]:
         yield browser
     finally:
         browser.quit()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core as installed from npm by `npm ci` (tests/web/axe/package-lock.json)."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `npm ci --prefix tests/web/axe` (make test-web does)")
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -5,95 +5,39 @@ Screenshots land in artifacts/web/ for a person to look at.
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import requests
-from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
+from cse_core import knowledge
 from tests.e2e.conftest import free_port
-from tests.web.conftest import MAP_NAME, ROOT, WAIT
-
-BOT_TURNS = "#log > .turn-bot:not(#typing)"
-USER_TURNS = "#log > .turn-user"
-
-
-# --------------------------------------------------------------------------- helpers
-
-def wait(driver: Any, condition: Any, message: str, timeout: float = WAIT) -> Any:
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message)
-
-
-def open_chat(driver: Any, url: str) -> None:
-    driver.get(f"{url}/")
-    wait(driver, lambda d: d.execute_script("return document.documentElement.classList.contains('ready')"),
-         "the chat script did not start")
-
-
-def bot_turns(driver: Any) -> list[Any]:
-    return driver.find_elements(By.CSS_SELECTOR, BOT_TURNS)
-
-
-def type_and_send(driver: Any, text: str) -> None:
-    box = driver.find_element(By.ID, "message")
-    box.send_keys(text)
-    box.send_keys(Keys.ENTER)
-
-
-def wait_for_reply(driver: Any, before: int, containing: str = "") -> Any:
-    """Wait for a new bot turn (after `before` of them), optionally containing some text."""
-    def arrived(d: Any) -> Any:
-        turns = bot_turns(d)
-        if len(turns) <= before or d.find_element(By.ID, "typing").is_displayed():
-            return False
-        return turns[-1] if containing in turns[-1].text else False
-    return wait(driver, arrived, f"no reply containing {containing!r}")
-
-
-def ask(driver: Any, text: str, containing: str = "") -> Any:
-    before = len(bot_turns(driver))
-    type_and_send(driver, text)
-    return wait_for_reply(driver, before, containing)
-
-
-def click_reply(driver: Any, title: str, containing: str = "") -> Any:
-    before = len(bot_turns(driver))
-    buttons = bot_turns(driver)[-1].find_elements(By.CSS_SELECTOR, "button.reply-button")
-    matching = [b for b in buttons if b.text == title]
-    assert matching, f"no button {title!r} among {[b.text for b in buttons]}"
-    matching[0].click()
-    return wait_for_reply(driver, before, containing)
-
-
-def shot(driver: Any, artifacts: Path, name: str) -> None:
-    driver.save_screenshot(str(artifacts / f"{name}.png"))
-
-
-def no_alert(driver: Any) -> bool:
-    try:
-        driver.switch_to.alert.dismiss()
-    except NoAlertPresentException:
-        return True
-    return False
-
-
-def console_errors(driver: Any) -> list[str]:
-    """Errors the page logged: script errors, Content-Security-Policy violations, failed loads."""
-    return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-
-
-def session_state(driver: Any) -> dict[str, Any]:
-    return driver.execute_script(
-        "return {sender: sessionStorage.getItem('cse-chat.sender'),"
-        " transcript: sessionStorage.getItem('cse-chat.transcript'), length: sessionStorage.length}")
-
+from tests.web.browser import (
+    USER_TURNS,
+    active,
+    ask,
+    bot_turns,
+    click_reply,
+    console_errors,
+    no_alert,
+    open_chat,
+    shot,
+    stored,
+    type_and_send,
+    until,
+    wait,
+    wait_for_reply,
+)
+from tests.web.conftest import MAP_NAME, REAL_MAPS, ROOT, UNOFFERED_SENDER
 
 # --------------------------------------------------------------------------- real Rasa
 
@@ -109,8 +53,12 @@ def test_a_typed_question_is_answered(driver, chat, artifacts):
     # Newlines become separate lines; the section named at the end is set apart.
     assert len(reply.find_elements(By.CSS_SELECTOR, ".bubble p")) >= 3
     assert reply.find_element(By.CSS_SELECTOR, ".bubble-source").text.startswith("Source:")
-    assert driver.find_element(By.ID, "welcome").is_displayed() is False
-    assert session_state(driver)["sender"].startswith("web-")
+    # Each turn starts with its heading (screen-reader users move by headings).
+    assert [h.text.split()[0] for h in driver.find_elements(By.CSS_SELECTOR, "#log > .turn h2.turn-meta")] == \
+        ["You", "Assistant"]
+    # Nothing kept beyond the page's memory (issue 14).
+    kept = stored(driver)
+    assert (kept["session"], kept["local"], kept["cookies"]) == (0, 0, ""), kept
     assert not console_errors(driver)
     shot(driver, artifacts, "02-answer")
 
@@ -127,8 +75,12 @@ def test_a_related_topic_button_is_clicked(driver, chat, artifacts):
     answer = click_reply(driver, title, "Engagement with services")
     assert driver.find_elements(By.CSS_SELECTOR, USER_TURNS)[-1].text.endswith(title), "the title is shown, not the payload"
     assert "/ask_" not in driver.find_element(By.ID, "log").text
-    assert all(not b.is_enabled() for b in reply.find_elements(By.CSS_SELECTOR, "button.reply-button")), \
+    closed = reply.find_elements(By.CSS_SELECTOR, "button.reply-button")
+    assert all(not b.is_enabled() or b.get_attribute("aria-disabled") == "true" for b in closed), \
         "answered buttons are closed"
+    chosen = [b for b in closed if "chosen" in b.get_attribute("class")]
+    assert len(chosen) == 1 and chosen[0].accessible_name == f"{title} (your answer)", "the answer given is named"
+    assert active(driver) == chosen[0], "focus stays on the answer given, not lost to the page"
     assert "section 2.1" in answer.text
     shot(driver, artifacts, "03-button-clicked")
 
@@ -141,7 +93,7 @@ def test_a_screening_shows_its_progress(driver, chat, artifacts):
     click_reply(driver, "Practitioner", "How old")
     ask(driver, "14", "learning disability")
     click_reply(driver, "No", "known to services")
-    click_reply(driver, "Not known to services (a new case)", "Indicator 1 of 14")
+    click_reply(driver, "A new case (not open to Early Help or Social Care)", "Indicator 1 of 14")
     bar = driver.find_element(By.CSS_SELECTOR, "[role=progressbar]")
     assert driver.find_element(By.ID, "progress").is_displayed()
     assert (bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")) == ("1", "14")
@@ -173,12 +125,12 @@ def test_keyboard_only(driver, chat, artifacts):
     reached = []
     for _ in range(12):
         keys.send_keys(Keys.TAB).perform()
-        active = driver.switch_to.active_element
-        reached.append(active.get_attribute("id") or active.get_attribute("class"))
-        if active.get_attribute("id") == "message":
+        focused = driver.switch_to.active_element
+        reached.append(focused.get_attribute("id") or focused.get_attribute("class"))
+        if focused.get_attribute("id") == "message":
             break
     assert reached[-1] == "message", f"Tab never reached the message box: {reached}"
-    assert "quick-exit" in reached[:2], f"Quick exit comes first: {reached}"
+    assert reached[:2] == ["skip-link", "quick-exit"], f"Quick exit comes first after the skip link: {reached}"
     box = driver.switch_to.active_element
     assert box.value_of_css_property("outline-style") != "none", "focus is visible"
     label = driver.find_element(By.CSS_SELECTOR, "label[for=message]")
@@ -202,7 +154,11 @@ def test_keyboard_only(driver, chat, artifacts):
     keys.send_keys(Keys.ENTER).perform()
     wait_for_reply(driver, before)
     assert driver.find_elements(By.CSS_SELECTOR, USER_TURNS)[-1].text.endswith(title)
-    assert driver.switch_to.active_element.get_attribute("id") == "message"
+    # Focus stays on the answer given, which says it was chosen; Tab goes on into the reply.
+    assert active(driver) == chosen and chosen.accessible_name == f"{title} (your answer)"
+    assert chosen.get_attribute("aria-disabled") == "true"
+    keys.send_keys(Keys.TAB).perform()
+    assert bot_turns(driver)[-1].find_elements(By.CSS_SELECTOR, "a, button")[0] == active(driver)
     shot(driver, artifacts, "08-keyboard-reply-answered")
 
 
@@ -272,18 +228,31 @@ def test_text_contrast_meets_wcag_aa(driver, chat, artifacts):
 
 def test_a_picture_is_shown_inline(driver, fake_chat, helper, artifacts):
     open_chat(driver, fake_chat)
+    first = len(helper.senders)
     reply = ask(driver, "show me the map", "process map")
     img = wait(driver, lambda d: reply.find_element(By.CSS_SELECTOR, "img"), "no <img> in the reply")
     wait(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img),
          "the picture did not load")
     assert img.get_attribute("naturalWidth") == "480"
-    assert img.get_attribute("alt"), "the picture has alt text"
+    assert img.get_attribute("alt") == "Picture: Early help process map", "a picture the page does not know: its name"
     assert img.get_attribute("src").endswith(f"/maps/{MAP_NAME}")
     assert not console_errors(driver)
     shot(driver, artifacts, "12-picture")
-    # The sender id is the one kept for this tab.
-    assert helper.senders[-1] == session_state(driver)["sender"]
-    assert helper.conversation_ids[-1] == helper.senders[-1]  # for a load balancer's routing
+    # Full size in the page itself (a new tab would be a trail Quick exit cannot clear).
+    assert not reply.find_elements(By.CSS_SELECTOR, "a[target]")
+    size = reply.find_element(By.CSS_SELECTOR, "button.picture-size")
+    assert size.get_attribute("aria-pressed") == "false"
+    size.click()
+    frame = reply.find_element(By.CSS_SELECTOR, ".picture-frame")
+    assert size.get_attribute("aria-pressed") == "true" and img.size["width"] == 480
+    assert frame.get_attribute("tabindex") == "0", "a region that scrolls can be reached by keyboard"
+    size.click()
+    assert size.get_attribute("aria-pressed") == "false" and frame.get_attribute("tabindex") is None
+    # One sender for the page's conversation, and the same in X-Conversation-Id for a load balancer.
+    ask(driver, "hello", "Fake Rasa heard")
+    senders = helper.senders[first:]
+    assert len(senders) == 2 and len(set(senders)) == 1 and senders[0].startswith("web-")
+    assert helper.conversation_ids[-1] == helper.senders[-1]
 
 
 def test_bot_html_is_shown_as_text_and_typing_shows(driver, fake_chat, artifacts):
@@ -298,25 +267,6 @@ def test_bot_html_is_shown_as_text_and_typing_shows(driver, fake_chat, artifacts
     shot(driver, artifacts, "13-typing")
     wait_for_reply(driver, before, "waiting")
     assert not driver.find_element(By.ID, "typing").is_displayed()
-
-
-def test_quick_exit_leaves_and_forgets(driver, fake_chat, helper, artifacts):
-    driver.get(f"{helper.url}/start.html")
-    open_chat(driver, fake_chat)
-    ask(driver, "hello", "Fake Rasa heard")
-    before = session_state(driver)
-    assert before["sender"] and before["transcript"]
-    driver.refresh()  # the conversation survives a reload in the same tab...
-    wait(driver, lambda d: len(bot_turns(d)) == 1, "the conversation was not restored")
-    driver.find_element(By.ID, "quick-exit").click()
-    exit_page = f"{helper.url}/exit-test.html"
-    wait(driver, lambda d: d.current_url == exit_page, "Quick exit did not leave")
-    driver.back()  # ...the chat is not in the history...
-    wait(driver, lambda d: d.current_url == f"{helper.url}/start.html", "Back returned to the chat")
-    open_chat(driver, fake_chat)  # ...and nothing of it is left in this tab's storage.
-    after = session_state(driver)
-    assert after["transcript"] is None and after["sender"] != before["sender"]
-    assert not bot_turns(driver) and driver.find_element(By.ID, "welcome").is_displayed()
 
 
 def test_escape_twice_is_a_quick_exit(driver, fake_chat, helper):
@@ -414,3 +364,44 @@ def test_the_server_refuses_a_bad_exit_url():
     r = subprocess.run([sys.executable, "-m", "bot.web", "--port", str(free_port()), "--exit-url", "javascript:alert(1)"],
                        capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 2 and "not an absolute http(s) URL" in r.stderr
+
+
+def test_the_page_takes_the_summary_line_and_map_titles_from_knowledge(web_server):
+    k = knowledge.get()
+    page = requests.get(f"{web_server('http://127.0.0.1:5997', maps=REAL_MAPS)}/", timeout=10).text
+
+    def meta(name: str) -> str:
+        return html.unescape(re.search(rf'<meta name="{name}" content="([^"]*)">', page).group(1))
+
+    assert meta("summary-header") == k.message("screening.summary_header")
+    titles = json.loads(meta("map-titles"))
+    mapped = [p for p in k.pathways.values() if p.process_map is not None]
+    assert mapped and sorted(titles) == sorted(f"map-{p.process_map}.png" for p in mapped)
+    for p in mapped:  # the title drawn on the picture (cse_core/process_maps.py)
+        assert titles[f"map-{p.process_map}.png"] == f"Process map {p.process_map}: {p.label}"
+    # Only the maps this server has: none in a folder without them.
+    assert '<meta name="map-titles" content="{}">' in requests.get(f"{web_server('http://127.0.0.1:5997')}/",
+                                                                   timeout=10).text
+
+
+def test_end_deletes_the_conversation_through_the_rest_channel(web_server, helper):
+    base = web_server(f"{helper.url}/fake")
+    sender = "web-" + secrets.token_hex(16)
+
+    def said(who: str) -> list[str]:
+        return [m for s, m in helper.received if s == who]
+
+    r = requests.post(f"{base}/end", data=sender, timeout=10)
+    assert r.status_code == 202 and r.headers["Cache-Control"] == "no-store"
+    until(lambda: said(sender) == ["/forget_conversation", "/affirm"], f"not forgotten: {said(sender)}")
+    # Confirmed only when the assistant asked (a model that answers otherwise gets no stray "/affirm").
+    assert requests.post(f"{base}/end", data=UNOFFERED_SENDER, timeout=10).status_code == 202
+    until(lambda: "did not offer to delete" in web_server.log(base), "no log line for a refused forget")
+    assert said(UNOFFERED_SENDER) == ["/forget_conversation"]
+    assert UNOFFERED_SENDER not in web_server.log(base), "sender ids are not logged"
+    # Only a page's sender id: nothing else reaches Rasa.
+    before = len(helper.received)
+    for body in ("", "nonsense", "web-XYZ", sender.upper(), f"{sender}0", "teams-" + "0" * 32, "x" * 5000):
+        assert requests.post(f"{base}/end", data=body, timeout=10).status_code in (400, 413), body
+    assert requests.get(f"{base}/end", timeout=10).status_code == 404
+    assert len(helper.received) == before

@@ -1,0 +1,215 @@
+"""What a message asks, read from its words, and a follow-up resolved against the topic.
+
+A message "has a topic of its own" when it names a knowledge entry ("the party model",
+"the MEG"). Otherwise cues say how it leans on the conversation: an attribute of the topic
+("and their email?"), a kind of follow-up ("how does that end?", "tell me more"), a risk
+level ("and if it's high?"), a comparison ("what's the difference between..."), an opener
+("and", "what about") or a pointer back ("it", "that", "they").
+
+Pure Python: nothing here imports Rasa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from cse_core import answers
+from cse_core import replies as R
+from cse_core.knowledge import Entry, Knowledge
+from cse_core.phrases import Match
+from cse_core.replies import Context, Reply
+from cse_core.talk import Talk
+
+# Attributes only some entries have (a chair, an email): when the topic is a pathway that
+# names another entry (the MEG), that entry's fact answers. Absent ones are said to be absent.
+NEARBY_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to", "hours"}
+SAY_ABSENT = NEARBY_ATTRIBUTES | {"how_long", "age"}
+# Kinds a sub-entry answers for itself rather than through its parent's links: "an example?"
+# after the peer-on-peer model is not the parent's example (the boyfriend model).
+_OWN_KINDS = {"example", "more", "next", "previous"}
+
+
+@dataclass
+class Cues:
+    """Everything a message says about what it asks, as ids (no text kept)."""
+
+    mentions: list[str] = field(default_factory=list)  # entry ids named, in text order
+    spans: dict[str, int] = field(default_factory=dict)  # entry id -> tokens of its longest name
+    terms: list[str] = field(default_factory=list)  # other areas' terms (terms.yml ids)
+    attributes: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    compare: bool = False
+    opener: bool = False
+    pointer: bool = False
+    words: int = 0
+
+    @property
+    def leans_back(self) -> bool:
+        """The message refers to what was said before rather than standing alone."""
+        return self.opener or self.pointer or bool(self.attributes or self.kinds or self.levels) or self.words <= 3
+
+    @property
+    def pathway_mentions(self) -> list[str]:
+        return [m for m in self.mentions if m.startswith("pathway_")]
+
+
+def _entries(matches: list[Match]) -> list[str]:
+    return list(dict.fromkeys(m.label for m in matches))
+
+
+def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
+    # statuses in people's words ("from another LA", "has a social worker") name pathways too
+    by_pathway = {e.pathway: e.id for e in k.entries.values() if e.pathway}
+    statuses = [Match(by_pathway[m.label], m.start, m.end, m.phrase)
+                for m in t.case_status.find(doc) if m.label in by_pathway]
+    topic_matches = t.topics.best(doc, also=[*t.keywords.find(doc), *statuses])
+    taken = {i for m in topic_matches for i in range(m.start, m.end)}
+    # other areas' words count only where no topic term already covers them
+    term_matches = [m for m in t.local_terms.best(doc) if not set(range(m.start, m.end)) & taken]
+    spans: dict[str, int] = {}
+    for m in topic_matches:
+        spans[m.label] = max(spans.get(m.label, 0), m.length)
+    cues = Cues(
+        mentions=_entries(topic_matches),
+        spans=spans,
+        terms=_entries(term_matches),
+        attributes=_entries(sorted(t.attributes.find(doc), key=lambda m: (m.start, -m.length))),
+        kinds=_entries(sorted(t.kinds.find(doc), key=lambda m: (m.start, -m.length))),
+        levels=_entries(t.levels.best(doc)),
+        compare=bool(t.compare.find(doc)),
+        words=sum(1 for tok in doc if not tok.is_punct),
+    )
+    openers = t.openers.find(doc)
+    cues.opener = any(m.start == 0 or (m.start <= 2 and doc[0].lower_ in ("ok", "okay", "right", "so", "and"))
+                      for m in openers) or any(m.phrase in ("instead", "as well", "too") for m in openers)
+    pointer_tokens = {i for m in t.pointers.find(doc) for i in range(m.start, m.end)}
+    cues.pointer = bool(pointer_tokens - taken)
+    return cues
+
+
+# ---------------------------------------------------------------------------------------------
+# How entries relate: links in followups.yml, sub-entries and their order
+# ---------------------------------------------------------------------------------------------
+
+
+def related(k: Knowledge, entry: Entry) -> list[Entry]:
+    out = [k.entries[r] for r in entry.related if r in k.entries]
+    out += k.children.get(entry.id, [])
+    if entry.parent:
+        out.append(k.entries[entry.parent])
+    return out
+
+
+def siblings(k: Knowledge, entry: Entry) -> list[Entry]:
+    return k.children.get(entry.parent, []) if entry.parent else []
+
+
+def step(k: Knowledge, entry: Entry, by: int) -> Entry | None:
+    """The next (or previous) sibling: stage 3 after stage 2."""
+    group = siblings(k, entry)
+    if entry not in group:
+        return None
+    n = group.index(entry) + by
+    return group[n] if 0 <= n < len(group) else None
+
+
+def link(k: Knowledge, t: Talk, entry: Entry, kind: str) -> Entry | None:
+    """The entry linked from ``entry`` for this kind or attribute; its parent's links count
+    too, except for the kinds a sub-entry answers for itself."""
+    node: Entry | None = entry
+    while node is not None:
+        target = t.links.get(node.id, {}).get(kind)
+        if target and target != entry.id:
+            return k.entries[target]
+        if kind in _OWN_KINDS:
+            return None
+        node = k.entries.get(node.parent) if node.parent else None
+    return None
+
+
+def fact_for(k: Knowledge, t: Talk, entry: Entry, attribute: str) -> Entry | None:
+    """The entry holding this attribute's fact: the entry or its parent; for a pathway, an
+    entry its steps name ("who chairs that meeting?" after a route that names the MEG)."""
+    node: Entry | None = entry
+    while node is not None:
+        if attribute in t.facts.get(node.id, {}):
+            return node
+        node = k.entries.get(node.parent) if node.parent else None
+    if entry.pathway and attribute in NEARBY_ATTRIBUTES:
+        for other in related(k, entry):
+            if attribute in t.facts.get(other.id, {}):
+                return other
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# A follow-up with no topic of its own, read against the current topic
+# ---------------------------------------------------------------------------------------------
+
+
+def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> Reply | None:
+    current = k.entries.get(ctx.entry or "")
+    pathway = ctx.pathway or (current.pathway if current else None)
+    if cues.levels and pathway:
+        return R.cell_reply(k, t, pathway, cues.levels[-1], ctx)
+    if current is not None and current.pathway and set(cues.kinds) & {"next", "what_happens", "how", "more"}:
+        # "what happens next?" on a route is the route (at the level we know, if any)
+        if ctx.level:
+            return R.cell_reply(k, t, current.pathway, ctx.level, ctx)
+        return R.entry_reply(k, current, audience, ctx)
+    for attribute in cues.attributes:  # facts first: "what can we do about it" has its own
+        holder = fact_for(k, t, current, attribute) if current else None
+        if holder is not None:
+            return R.fact_reply(k, t, holder, attribute, ctx, cues.attributes)
+    if "what_now" in cues.kinds:
+        return R.entry_reply(k, k.entries["what_to_do"], audience, ctx, "what_now")
+    if current is None:
+        return None
+    for attribute in cues.attributes:
+        linked = link(k, t, current, attribute)
+        if linked:
+            return R.entry_reply(k, linked, audience, ctx, "link")
+    for kind in cues.kinds:
+        reply = _kind_reply(k, t, current, kind, ctx, audience)
+        if reply is not None:
+            return reply
+    if cues.attributes:
+        if pathway and ctx.level and current.pathway:
+            return R.cell_reply(k, t, pathway, ctx.level, ctx)  # its steps say who does what
+        absent = [a for a in cues.attributes if a in SAY_ABSENT]
+        if not absent:
+            return R.entry_reply(k, current, audience, ctx)
+        label = R.msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
+        prefix = R.msg(t, "no_fact").format(what=label, title=current.title)
+        return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
+    if cues.kinds or cues.opener or cues.pointer:
+        return R.clarify_reply(k, t, ctx, related(k, current) + [k.entries["what_to_do"]])
+    return None
+
+
+def _kind_reply(k: Knowledge, t: Talk, current: Entry, kind: str, ctx: Context, audience: str) -> Reply | None:
+    linked = link(k, t, current, kind)
+    if linked:
+        return R.entry_reply(k, linked, audience, ctx, "link")
+    if kind == "boys" and "boys" in t.facts.get("what_is_cse", {}):
+        return R.fact_reply(k, t, k.entries["what_is_cse"], "boys", ctx)
+    if kind in ("next", "previous"):
+        following = step(k, current, 1 if kind == "next" else -1)
+        if following is not None:
+            return R.entry_reply(k, following, audience, ctx, "link")
+        if current.parent and kind == "next":
+            text = R.msg(t, "last_step").format(title=current.title)
+            parent = k.entries[current.parent]
+            return R.Reply([R.Message(text, [answers.topic_button(k, parent)])], ctx, "clarify")
+    if kind in ("more", "next") and k.children.get(current.id):
+        return R.children_reply(k, t, current, audience, ctx)
+    if kind == "how":
+        return R.entry_reply(k, current, audience, ctx)
+    if kind == "example":
+        text = R.msg(t, "no_example").format(title=current.title)
+        options = related(k, current)
+        return Reply([R.Message(text, [answers.topic_button(k, e) for e in options[:4]])], ctx, "clarify")
+    return None

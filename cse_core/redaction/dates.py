@@ -1,0 +1,69 @@
+"""Dates with a day in them, in figures or in words ("03/04/2011", "3rd April 2011", "the third
+of April two thousand and eleven"), and the year or month of a birth ("born in 2011").
+Weekdays, months and years used alone stay: they say when, not who."""
+
+from __future__ import annotations
+
+import re2
+
+from cse_core.redaction.context import DATE, Context, group_span
+
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+_MON = r"(?:1[0-2]|0?[1-9])"
+_YEAR = r"(?:19|20)\d{2}"
+_NUMERIC = re2.compile(
+    r"\b(?:" + _DAY + r"(?P<s1>[/.-])" + _MON + r"[/.-](?:" + _YEAR + r"|\d{2})"
+    r"|" + _YEAR + r"[/.-]" + _MON + r"[/.-]" + _DAY + r")\b")
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ORDINAL_UNITS = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+_ORDINAL = (r"(?:" + _ORDINAL_UNITS + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+            r"seventeenth|eighteenth|nineteenth|twentieth|twenty[- ]?" + _ORDINAL_UNITS + r"|thirtieth|thirty[- ]?first)")
+_DAY_ANY = r"(?:" + _DAY + r"(?:st|nd|rd|th)?|" + _ORDINAL + r")"
+_YEAR_WORDS = (r"(?:two thousand(?:\s+and)?(?:\s+(?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|" +
+               _UNITS + r"))?|twenty[- ](?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|oh?[- ]" + _UNITS +
+               r")|nineteen[- ]" + _TENS + r"(?:[- ]" + _UNITS + r")?)")
+_YEAR_ANY = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r")"
+_WORDS = (
+    # "3rd April 2011", "the third of april", "3 May"
+    re2.compile(r"(?i)\b(?:the\s+)?" + _DAY_ANY + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR_ANY + r"\b)?"),
+    # "April 3rd, 2011", "april the third"
+    re2.compile(r"(?i)\b" + _MONTH + r"\s+(?:the\s+)?" + _DAY_ANY + r"\b(?:,?\s+" + _YEAR_ANY + r"\b)?"),
+)
+# "born in 2011", "dob: March 2011", "born in twenty eleven"
+_BIRTH = re2.compile(r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
+                     r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
+_BIRTH_CONTEXT = ("born", "dob", "d.o.b", "birth", "birthday", "bday")
+
+
+def _certain(low: str) -> bool:
+    """An ordinal or a year in the match: "3rd may", "may 2011", "the third of may"."""
+    words = low.replace(",", " ").split()
+    return any((w[:-2].isdigit() and w.endswith(("st", "nd", "rd", "th"))) or (w.isdigit() and len(w) == 4)
+               or w.startswith(("first", "second", "third", "fifth", "eighth", "ninth", "twelfth")) or w.endswith("th")
+               for w in words if w != "may")
+
+
+def dates(ctx: Context) -> None:
+    for m in _NUMERIC.finditer(ctx.text):
+        found = m.group()
+        # "2.2.11" could be a section: a two-digit year after dots only next to a birth word
+        if m.group("s1") == "." and len(found.rsplit(".", 1)[-1]) == 2 and \
+                not any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT):
+            continue
+        ctx.spans.add(*m.span(), DATE)
+    for pattern in _WORDS:
+        for m in pattern.finditer(ctx.text):
+            found = m.group()
+            low = found.lower()
+            # "may" is a month with a capital, an ordinal, a year or "on"/"born" before it ("she may 2")
+            if "may" in low.replace(".", " ").split() and "May" not in found and not _certain(low) \
+                    and not ctx.before(m.start(), 8).rstrip().endswith(("on", "born", "the", "of")):
+                continue
+            ctx.spans.add(*m.span(), DATE)
+    for m in _BIRTH.finditer(ctx.text):
+        ctx.spans.add(*group_span(m, "date"), DATE)

@@ -1,0 +1,69 @@
+"""Rasa events as stored: every value a person could have typed into, redacted (issue 14).
+
+User text and its copy in parse_data, entity values of any type, message metadata, slot
+values, bot messages and their data (action outputs can echo what the user said), and
+anything else a custom event carries. What the assistant itself names stays as it is:
+event types, action, intent, slot and entity names, timestamps, policies, confidences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from cse_core.redaction import redact, redact_value
+
+# Values under these keys of an event are the assistant's own names and numbers, never user
+# text (at the top of the event only: inside metadata a "name" is a person's).
+STRUCTURAL = frozenset({
+    "event", "timestamp", "name", "policy", "confidence", "input_channel", "message_id", "model_id",
+    "assistant_id", "action_name", "hide_rule_turn", "type_name", "use_text_for_featurization", "is_interrupted",
+})
+# In parse_data: the classifier's own results.
+PARSE_STRUCTURAL = frozenset({"intent", "intent_ranking", "response_selector", "model_id", "assistant_id"})
+# In an entity: its type and position; its value and text are the user's.
+ENTITY_STRUCTURAL = frozenset({"entity", "start", "end", "confidence_entity", "extractor", "role", "group",
+                               "processors"})
+
+
+_results: dict[str, str] = {}  # digest of a bot message -> its redaction; no raw text kept
+
+
+def _redact_bot_text(text: str) -> str:
+    """Bot messages repeat (the same answers): remember their redaction by digest."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = _results.get(digest)
+    if found is None:
+        found = redact(text)
+        if len(_results) >= 2048:
+            _results.pop(next(iter(_results)))
+        _results[digest] = found
+    return found
+
+
+def redact_event(data: dict[str, Any]) -> dict[str, Any]:
+    """The event dict as it may be stored (a new dict; ``data`` is not changed)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in STRUCTURAL:
+            out[key] = value
+        elif key == "text" and data.get("event") == "bot" and isinstance(value, str):
+            out[key] = _redact_bot_text(value)
+        elif key in ("parse_data", "user_featurization") and isinstance(value, dict):
+            out[key] = _parse_data(value)
+        else:
+            out[key] = redact_value(value)
+    return out
+
+
+def _parse_data(parse: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in parse.items():
+        if key in PARSE_STRUCTURAL:
+            out[key] = value
+        elif key == "entities" and isinstance(value, list):
+            out[key] = [{k: v if k in ENTITY_STRUCTURAL else redact_value(v) for k, v in ent.items()}
+                        if isinstance(ent, dict) else redact_value(ent) for ent in value]
+        else:
+            out[key] = redact_value(value)
+    return out

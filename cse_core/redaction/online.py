@@ -1,0 +1,123 @@
+"""Identifiers that find a child online: profile links, e-mail addresses (also spelled out in
+words), and social-media handles, with or without an "@"."""
+
+from __future__ import annotations
+
+import re2
+
+from cse_core import names
+from cse_core.redaction.context import EMAIL, HANDLE, URL, Context, group_span
+from cse_core.wordfreq import lexicon
+
+_SOCIAL_HOSTS = ("facebook|fb|instagram|instagr|tiktok|vm\\.tiktok|snapchat|twitter|x|youtube|youtu|linkedin|reddit|"
+                 "discord|discordapp|twitch|onlyfans|threads|t|wa|linktr|pinterest|tumblr|kik|telegram|roblox|"
+                 "steamcommunity|bereal|yubo|wizz")
+# A link with a scheme or "www.", or a profile on a social site without either ("instagram.com/chloe_x").
+_URL = re2.compile(r"(?i)(?:\b(?:https?://|www\.)|\b(?:[a-z0-9-]+\.)*(?:" + _SOCIAL_HOSTS +
+                   r")\.(?:com|me|gg|tv|be|ee|net|co|app)/)[^\s<>\"]+")
+_EMAIL = re2.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+# "chloe dot smith at gmail dot com", "chloe123 (at) hotmail (dot) co (dot) uk"
+_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
+_JOIN = r"(?:" + _DOT + r"|\s+underscore\s+|\s+dash\s+|\s+hyphen\s+|[_-])"
+_TLD = r"(?:com|co|uk|org|net|me|io|ie|info|biz|edu|gov|ac|sch|nhs|email|mail|live|eu|us|de|fr|pl|ro|lt)"
+_PROVIDERS = ("gmail|googlemail|hotmail|yahoo|outlook|icloud|live|aol|btinternet|sky|protonmail|proton|ymail|msn|"
+              "mail|me|virginmedia|talktalk")
+_SPELLED = re2.compile(
+    r"(?i)\b[A-Za-z0-9%+]+(?:" + _JOIN + r"[A-Za-z0-9%+]+)*" + _AT +
+    r"(?:[A-Za-z0-9-]+(?:" + _DOT + r"[A-Za-z0-9-]+)*" + _DOT + _TLD + r"|(?:" + _PROVIDERS + r"))\b")
+
+# A handle after the app or word that introduces it: "her snap is chloexo", "insta: chloe.x_",
+# "add her on tiktok @kayla", "his username was dreamboy99".
+_APPS = ("snapchat|snap|sc|insta|instagram|ig|tiktok|tik tok|kik|discord|twitter|fb|facebook|username|user name|"
+         "handle|gamertag|gamer tag|psn|xbox|xbl|roblox|telegram|threads|twitch|youtube|yt|steam|wizz|yubo|"
+         "whatsapp|bereal|reddit|pinterest|onlyfans|skype|messenger|account|profile")
+_HANDLE_AFTER = re2.compile(
+    r"(?i)\b(?:" + _APPS + r")(?:'s)?(?:\s+(?:name|account|acc|handle|username|user name|user|id|tag|profile|page))?"
+    r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"
+    r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])")
+_AT_HANDLE = re2.compile(r"(?:^|[^A-Za-z0-9_@.])(?P<h>@[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.]*)")
+# Usernames standing alone: "kaydence_xo99" (an underscore, letters and digits together) and
+# "chloe2010" (a given name run into digits).
+_UNDERSCORED = re2.compile(r"(?:^|[^A-Za-z0-9_.@/])(?P<h>[A-Za-z0-9.]*_[A-Za-z0-9_.]*[A-Za-z0-9])")
+_NAME_DIGITS = re2.compile(r"\b(?P<name>[A-Za-z]{3,})(?P<digits>\d{2,4})\b")
+_NOT_HANDLES = frozenset(
+    ["is", "was", "has", "had", "the", "a", "an", "and", "or", "but", "on", "in", "at", "to", "of", "for", "her", "his", "their", "my", "our", "your", "me", "him", "them", "it", "this", "that", "account", "accounts", "story", "stories", "page", "profile", "message", "messages", "messaging", "chat", "chats", "video", "videos", "app", "apps", "streak", "streaks", "map", "maps", "photo", "photos", "pic", "pics", "picture", "pictures", "private", "public", "name", "names", "user", "username", "handle", "post", "posts", "live", "group", "groups", "call", "calls", "dm", "dms", "request", "requests", "friend", "friends", "follower", "followers", "filter", "filters"])
+
+
+def _public_host(url: str, domains: tuple[str, ...]) -> bool:
+    rest = url.split("://", 1)[-1].lower()
+    host = rest.split("/", 1)[0].split(":", 1)[0].removeprefix("www.")
+    return any(host == d or host.endswith("." + d) or rest.startswith(d + "/") for d in domains)
+
+
+def urls(ctx: Context) -> None:
+    for m in _URL.finditer(ctx.text):
+        start, end = m.span()
+        while end > start and ctx.text[end - 1] in ".,;:!?)]}'\"":
+            end -= 1
+        if not _public_host(ctx.text[start:end], ctx.local.public_domains):
+            ctx.spans.add(start, end, URL)
+
+
+def emails(ctx: Context) -> None:
+    for m in _EMAIL.finditer(ctx.text):
+        start, end = m.span()
+        while end > start and ctx.text[end - 1] in ".-":
+            end -= 1
+        if ctx.text[start:end].lower() not in ctx.local.public_emails:
+            ctx.spans.add(start, end, EMAIL)
+    for m in _SPELLED.finditer(ctx.text):
+        found = m.group().lower()
+        if "@" in found and " " not in found:
+            continue  # a plain address: kept above if public, else already taken
+        domain = found.rsplit(" at ", 1)[-1] if " at " in found else found
+        # "buy it at amazon.com" is no address: the words "at" and "dot", brackets or a mail
+        # provider make it one.
+        spelled = " dot " in f" {found} " or "(" in found or "[" in found or "@" in found
+        provider = domain.strip(" ()[]@").split(".")[0].split(" ")[0] in _PROVIDERS.split("|")
+        if spelled or provider:
+            ctx.spans.add(*m.span(), EMAIL)
+
+
+def _handle_ok(handle: str, strong: bool, at: bool) -> bool:
+    if not handle or not any(c.isalpha() for c in handle):
+        return False
+    if at or any(c.isdigit() or c == "_" for c in handle) or "." in handle.strip("."):
+        return True
+    low = handle.lower()
+    if low in _NOT_HANDLES or len(low) < 3:
+        return False
+    lex = lexicon()
+    # a plain word: a handle unless it is ordinary English ("her snap is private")
+    return low not in lex.ordinary or (strong and low not in lex.known)
+
+
+def handles(ctx: Context) -> None:
+    for m in _HANDLE_AFTER.finditer(ctx.text):
+        start, end = group_span(m, "h")
+        handle = m.group("h")
+        strong = bool(m.group("sep").strip())
+        if _handle_ok(handle, strong, m.group("at") is not None):
+            if m.group("at") is not None:
+                start = group_span(m, "at")[0]
+            ctx.spans.add(start, end, HANDLE)
+    ordinary = lexicon().ordinary
+    for m in _UNDERSCORED.finditer(ctx.text):
+        handle = m.group("h")
+        parts = [p for p in handle.replace(".", "_").split("_") if p]
+        mixed = any(any(c.isalpha() for c in p) and any(c.isdigit() for c in p) for p in parts)
+        unusual = any(p.isalpha() and p.lower() not in ordinary for p in parts)
+        # "kaydence_xo99", "chloe_2010"; not the assistant's own ids ("under_13", "13_15")
+        if any(c.isdigit() for c in handle) and (mixed or unusual):
+            ctx.spans.add(*group_span(m, "h"), HANDLE)
+    for m in _NAME_DIGITS.finditer(ctx.text):
+        if names.is_given_name(m.group("name")) and not names.words().blocked & {m.group("name").lower()}:
+            ctx.spans.add(*m.span(), HANDLE)
+    for m in _AT_HANDLE.finditer(ctx.text):
+        start, end = group_span(m, "h")
+        while end > start and ctx.text[end - 1] == ".":
+            end -= 1
+        if end - start > 2:
+            ctx.spans.add(start, end, HANDLE)

@@ -1,0 +1,296 @@
+"""Where a child can be found: postcodes, house numbers and streets (in any case), schools.
+
+Token-based: each street word ("Road", "st", "Terrace") or school word ("Academy", "School")
+looks back a bounded number of tokens for the name in front of it, so the work is linear in
+the length of the message. Local streets and schools come from ``knowledge/locality.yml``;
+towns, areas and estates there are places, not addresses, and stay.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import re2
+
+from cse_core import names
+from cse_core.redaction.context import ADDRESS, PLACE, POSTCODE, SCHOOL, Context
+from cse_core.tokens import PhraseIndex, Token
+from cse_core.wordfreq import lexicon
+
+# Outward code, optional space, inward code (whose letters never include C I K M O V).
+_POSTCODE = re2.compile(r"(?i)\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s{0,2}\d[ABD-HJLNP-UW-Z]{2}\b")
+
+
+def postcodes(ctx: Context) -> None:
+    # A full postcode narrows a home to a few houses; "5th" after "Y10" is no inward code.
+    for m in _POSTCODE.finditer(ctx.text):
+        found = m.group().lower()
+        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")):
+            continue
+        ctx.spans.add(*m.span(), POSTCODE)
+
+
+# --- Streets ----------------------------------------------------------------------------------
+
+# Street words that name a street in any case ("station road", "cleveland st").
+STREET_WORDS = frozenset(["road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "drive", "terrace", "tce", "crescent", "cres", "grove", "gardens", "gdns", "mews", "boulevard", "wynd", "parade"])
+# Street words that are ordinary words too: a street with a capital or a house number only.
+STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive"])
+FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
+# Words that end a street's name going back: "on the Road" is no street name.
+FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
+_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite"])
+_STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
+_HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
+
+
+def _house_number(tok: Token | None) -> bool:
+    return tok is not None and _HOUSE_NUMBER.fullmatch(tok.lower) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _openers() -> frozenset[str]:
+    w = names.words()
+    return w["stop_words"] | w["discourse"] | w["weekdays"] | w["months"] | FUNCTION
+
+
+def _street_name(ctx: Context, suffix: int) -> list[Token]:
+    """Up to three name words right before the street word at ``suffix`` ("Cleveland", "St Mary 's")."""
+    toks = ctx.tokens
+    found: list[Token] = []
+    words = 0
+    j = suffix - 1
+    openers = _openers()
+    while j >= 0 and words < 3 and suffix - j <= 8:  # bounded: linear time
+        tok = toks[j]
+        if tok.text in ("'s", ".") and found:
+            found.insert(0, tok)
+        elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end) \
+                and (tok.i not in ctx.protected or tok.lower in names.words().places):  # "Cleveland Terrace"
+            found.insert(0, tok)
+            words += 1
+        else:
+            break
+        if toks[j].nl_before:
+            break
+        j -= 1
+    while found and found[0].text in ("'s", "."):
+        found.pop(0)
+    return found
+
+
+def _start_with_number(ctx: Context, first: Token) -> int | None:
+    """The token index where "12", "flat 3, 45", "number 7 on" begins before the street's name."""
+    toks = ctx.tokens
+    i = first.i - 1
+    if i >= 0 and toks[i].text == ",":
+        i -= 1
+    if i >= 0 and _house_number(toks[i]):
+        start = i
+        # "flat 3, 45 Victoria Street"
+        k = start - 1
+        if k >= 0 and toks[k].text == ",":
+            k -= 1
+        if k >= 1 and _house_number(toks[k]) and toks[k - 1].lower in FLAT_WORDS:
+            start = k - 1
+        return start
+    # "number 7 on Cleveland Terrace"
+    if i >= 2 and toks[i].lower in ("on", "in", "of") and _house_number(toks[i - 1]) \
+            and toks[i - 2].lower in ("number", "no", "num", "house"):
+        start = i - 2
+        if start >= 1 and toks[start - 1].lower == "house":
+            start -= 1
+        return start
+    return None
+
+
+def _cue_before(ctx: Context, first: Token) -> tuple[bool, bool]:
+    """(a place word stands before the street's name, that word follows "lives"/"house"...)."""
+    toks = ctx.tokens
+    i = first.i - 1
+    if i >= 0 and toks[i].lower == "the":
+        return False, False  # "the high street": a kind of place, not one street
+    if i < 0 or toks[i].lower not in _CUES:
+        return False, False
+    return True, i >= 1 and toks[i - 1].lower in _STRONG_CUES
+
+
+@functools.lru_cache(maxsize=1)
+def _local_index() -> tuple[PhraseIndex, PhraseIndex]:
+    from cse_core.locality import load
+
+    local = load()
+    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(local.schools))
+
+
+@functools.lru_cache(maxsize=1)
+def _areas_index() -> PhraseIndex:
+    from cse_core.locality import load
+
+    return PhraseIndex(_variants(load().areas))
+
+
+@functools.lru_cache(maxsize=1)
+def _area_names() -> frozenset[str]:
+    from cse_core.locality import load
+    from cse_core.tokens import normalise, tokenize
+
+    return frozenset(" ".join(t.lower for t in tokenize(normalise(a))) for a in load().areas)
+
+
+def areas(ctx: Context) -> None:
+    """Estates, villages and landmarks of the area: with an age they narrow a child down."""
+    toks = ctx.tokens
+    for first, last in _areas_index().matches(toks):
+        ctx.spans.add(toks[first].start, toks[last - 1].end, PLACE)
+
+
+def _variants(phrases: tuple[str, ...]) -> list[str]:
+    """As people type them: "St Aidan's", "st aidans", "St. Aidan's", "Saint Aidan's", "st aidan"."""
+    out: set[str] = set()
+    for phrase in phrases:
+        forms = {phrase, phrase.replace("'s", "s"), phrase.replace("'s", "")}
+        for form in list(forms):
+            if form.startswith("St "):
+                forms |= {"Saint " + form[3:], "St. " + form[3:]}
+        out |= forms
+    return sorted(out)
+
+
+def addresses(ctx: Context) -> None:
+    toks = ctx.tokens
+    lex = lexicon()
+    streets, _ = _local_index()
+    for first, last in streets.matches(toks):
+        start = _start_with_number(ctx, toks[first])
+        ctx.spans.add(toks[first if start is None else start].start, toks[last - 1].end, ADDRESS)
+    for tok in toks:
+        low = tok.lower
+        if low not in STREET_WORDS and low not in STREET_WORDS_CAP:
+            continue
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if low == "st" and nxt is not None and nxt.is_cap:
+            continue  # "St Aidan's": a saint, not a street
+        name = _street_name(ctx, tok.i)
+        if not name or tok.i in ctx.protected or " ".join(t.lower for t in [*name, tok]) in _area_names():
+            continue  # "Teesside Park", "Skerne Park": places
+        end = tok.end
+        if nxt is not None and nxt.text == "." and low in ("st", "rd", "ave", "dr", "ct", "pl", "cres", "gdns", "tce"):
+            end = nxt.end
+        start_i = _start_with_number(ctx, name[0])
+        if start_i is not None:
+            ctx.spans.add(toks[start_i].start, end, ADDRESS)
+            continue
+        name_words = [t.lower for t in name if t.is_word]
+        if all(t.i in ctx.protected for t in name if t.is_word) and len(name_words) > 1:
+            continue  # "Harrowgate Hill", "Teesside Park": places
+        if tok.is_cap and all(t.is_cap for t in name if t.is_word):
+            if low in STREET_WORDS_CAP and low not in STREET_WORDS and all(w in lex.ordinary for w in name_words):
+                continue  # "Youth Court", "Central Park"
+            ctx.spans.add(name[0].start, end, ADDRESS)
+            continue
+        if low not in STREET_WORDS:
+            continue
+        cue, strong = _cue_before(ctx, name[0])
+        if cue and (strong or not all(w in lex.ordinary for w in name_words)):
+            ctx.spans.add(name[0].start, end, ADDRESS)  # "lives on station road", "near cleveland st"
+    for tok in toks:  # "she lives at 22 Pendower": a house number and a name after an address cue
+        if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
+            continue
+        prep, verb = toks[tok.i - 1], toks[tok.i - 2]
+        if prep.lower not in ("at", "on", "is") or verb.lower not in _STRONG_CUES | {"address"}:
+            continue
+        end = tok.i + 1
+        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].lower not in _openers() \
+                and ctx.spans.free(toks[end].start, toks[end].end):
+            end += 1
+        if end > tok.i + 1:
+            ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
+    for tok in toks:  # "flat 3" without a street
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
+            ctx.spans.add(tok.start, nxt.end, ADDRESS)
+
+
+# --- Schools --------------------------------------------------------------------------------
+
+_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery"])
+_SCHOOL_KIND = frozenset(["primary", "junior", "juniors", "infant", "infants", "nursery", "secondary", "high", "grammar", "sixth", "form", "free", "c", "of", "e", "ce", "rc", "catholic", "church", "england", "methodist", "community", "special"])
+# Words that only describe a school ("secondary school", "the new academy"), never name one.
+_SCHOOL_GENERIC = frozenset(
+    ["primary", "secondary", "high", "junior", "infant", "infants", "nursery", "grammar", "sixth", "form", "free", "special", "private", "state", "independent", "boarding", "local", "new", "old", "big", "little", "same", "different", "other", "another", "catholic", "faith", "summer", "sunday", "football", "sport", "sports", "boxing", "gym", "gymnastics", "cadet", "cadets", "youth", "night", "driving", "dance", "drama", "police", "art", "music", "business", "law", "medical", "her", "his", "my", "their", "our", "your", "the", "a", "an", "this", "that", "which", "what", "every", "any", "at", "to", "from", "in", "school", "academy", "college", "community", "c", "of", "e", "ce", "rc", "church", "england", "year", "residential", "alternative", "pupil", "referral", "unit", "mainstream", "local", "secondary-school", "main", "whole", "entire", "previous", "current", "last", "next", "first", "second", "third"])
+_GO = frozenset(["go", "goes", "going", "went", "gone", "attend", "attends", "attending", "attended", "at", "from", "to", "started", "joined", "moved"])
+
+
+def _school_head(ctx: Context, kind_start: int) -> list[Token]:
+    """The name words before a school's kind: "Hurworth", "Mount Pleasant", "St Aidan 's"."""
+    toks = ctx.tokens
+    found: list[Token] = []
+    words = 0
+    j = kind_start - 1
+    openers = _openers() - {"st"}
+    while j >= 0 and words < 4 and kind_start - j <= 10:  # bounded: linear time
+        tok = toks[j]
+        if tok.text in ("'s", ".", "-") and not tok.nl_before:
+            found.insert(0, tok)
+        elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end):
+            found.insert(0, tok)
+            words += 1
+        else:
+            break
+        if tok.nl_before:
+            break
+        j -= 1
+    while found and not found[0].is_word:
+        found.pop(0)
+    # past ordinary words before a distinctive one ("Attends Hurworth"), but "Mount Pleasant" whole
+    lex = lexicon()
+    def distinctive(t: Token) -> bool:
+        return t.is_word and t.lower not in _SCHOOL_GENERIC and (t.lower not in lex.ordinary or t.lower == "st")
+    while len(found) > 1 and found[0].lower in lex.ordinary and found[0].lower != "st" \
+            and any(distinctive(t) for t in found[1:]):
+        found.pop(0)
+        while found and not found[0].is_word:
+            found.pop(0)
+    return found
+
+
+def _head_ok(head: list[Token]) -> bool:
+    lex = lexicon()
+    for tok in head:
+        if not tok.is_word or tok.lower in _SCHOOL_GENERIC:
+            continue
+        if tok.is_cap or tok.lower not in lex.ordinary:
+            return True
+    return False
+
+
+def schools(ctx: Context) -> None:
+    toks = ctx.tokens
+    _, known = _local_index()
+    for first, last in known.matches(toks):
+        ctx.spans.add(toks[first].start, toks[last - 1].end, SCHOOL)
+    for tok in toks:
+        if tok.lower not in _SCHOOL_HEADS:
+            continue
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:
+            continue  # "Primary School": the last word is the head
+        kind_start = tok.i
+        while kind_start > max(0, tok.i - 6) and toks[kind_start - 1].lower in _SCHOOL_KIND \
+                and not toks[kind_start].nl_before:
+            kind_start -= 1
+        head = _school_head(ctx, kind_start)
+        if head and _head_ok(head):
+            ctx.spans.add(head[0].start, tok.end, SCHOOL)
+    # "goes to St Aidan's": a saint's name after going to a place
+    for tok in toks:
+        if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:
+            j = tok.i + 1
+            if j < len(toks) and toks[j].text == ".":
+                j += 1
+            if j < len(toks) and toks[j].is_word and toks[j].lower not in _openers():
+                end = toks[j].end
+                if j + 1 < len(toks) and toks[j + 1].text == "'s":
+                    end = toks[j + 1].end
+                ctx.spans.add(tok.start, end, SCHOOL)

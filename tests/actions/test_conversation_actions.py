@@ -1,0 +1,95 @@
+"""The conversation glue (issue 11) with real trackers: topic memory in a slot, follow-ups,
+described situations, the prefilled pre-screen, and the answer after the 999 reply."""
+
+from __future__ import annotations
+
+from actions.answer import ActionAnswer, ActionClarify
+from actions.conversation import ActionReply
+from actions.safety import ActionEmergency
+from actions.screening import ActionScreeningStart, ValidateScreeningForm
+from tests.actions.conftest import make_tracker, run, slot_events, texts
+
+TOPIC = "conversation_topic"
+PREFILL = "screening_prefill"
+
+
+def test_an_answer_keeps_its_topic_and_a_follow_up_reads_it():
+    _, events = run(ActionAnswer(), make_tracker("what is the MEG", "ask_meg"))
+    topic = slot_events(events)[TOPIC]
+    assert topic["entry"] == "meg"
+    messages, events = run(ActionAnswer(), make_tracker("how often does it meet?", "follow_up",
+                                                        {TOPIC: topic, "disclaimer_shown": True}))
+    assert "monthly" in texts(messages)
+    assert slot_events(events)[TOPIC]["entry"] == "meg"
+
+
+def test_a_level_button_asks_for_one_cell():
+    tracker = make_tracker('/ask_pathway{"topic":"pathway_new_case","level":"high"}', "ask_pathway",
+                           entities=[{"entity": "topic", "value": "pathway_new_case"},
+                                     {"entity": "level", "value": "high"}])
+    messages, events = run(ActionAnswer(), tracker)
+    assert "at high risk" in texts(messages)
+    assert slot_events(events)[TOPIC] == {"entry": "pathway_new_case", "pathway": "new_case", "level": "high",
+                                         "said": []}
+
+
+def test_what_should_i_do_read_as_capabilities_is_answered_as_what_to_do():
+    messages, _ = run(ActionReply(), make_tracker("what should I do?", "ask_capabilities"))
+    assert "01325 406222" in texts(messages)
+    assert "I can also walk you through" not in texts(messages)
+
+
+def test_a_follow_up_the_classifier_missed_is_still_read_in_context():
+    tracker = make_tracker("and their email?", "nlu_fallback", {TOPIC: {"entry": "contact_cap"}})
+    messages, _ = run(ActionClarify(), tracker)
+    assert "childrensaccesspoint@darlington.gov.uk" in texts(messages)
+    assert "I'm not sure I understood" not in texts(messages)
+
+
+def test_a_greeting_is_never_a_follow_up():
+    messages, _ = run(ActionReply(), make_tracker("hello", "greet", {TOPIC: {"entry": "meg"}}))
+    assert texts(messages).startswith("Hello")
+
+
+def test_a_described_situation_offers_a_prefilled_pre_screen_that_starts_filled():
+    tracker = make_tracker("I'm a teacher. a year 9 girl has been truanting and is getting into cars with older men",
+                           "ask_what_to_do")
+    messages, events = run(ActionAnswer(), tracker)
+    assert "01325 406222" in messages[0]["text"]
+    prefill = slot_events(events)[PREFILL]
+    assert prefill["age_band"] == "13_15" and prefill["audience"] == "practitioner"
+    assert prefill["ind_abusive_adults"] == "high"
+
+    messages, events = run(ActionScreeningStart(), make_tracker("/start_screening", "start_screening",
+                                                                {PREFILL: prefill}))
+    filled = slot_events(events)
+    assert filled["age_band"] == "13_15" and filled["ind_education"] == prefill["ind_education"]
+    assert filled[PREFILL] is None  # used once
+    assert "From what you told me, I've filled in" in texts(messages)
+
+
+def test_a_prefill_value_a_question_would_not_accept_is_dropped():
+    tracker = make_tracker("/start_screening", "start_screening", {PREFILL: {"age_band": "a hundred",
+                                                                             "ind_rewards": "medium"}})
+    _, events = run(ActionScreeningStart(), tracker)
+    filled = slot_events(events)
+    assert filled.get("ind_rewards") == "medium"
+    assert filled.get("age_band") is None
+
+
+def test_a_follow_up_inside_the_pre_screen_is_answered_and_nothing_is_filled():
+    tracker = make_tracker("and their email?", "follow_up",
+                           {"requested_slot": "audience", "screen_danger": "no", TOPIC: {"entry": "contact_cap"}},
+                           active_loop="screening_form")
+    messages, events = run(ValidateScreeningForm(), tracker)
+    assert "childrensaccesspoint@darlington.gov.uk" in texts(messages)
+    assert "audience" not in slot_events(events)
+
+
+def test_the_999_reply_comes_first_then_the_answer():
+    ranking = [{"name": "emergency", "confidence": 1.0}, {"name": "ask_contact_cap", "confidence": 0.4}]
+    tracker = make_tracker("my 14 year old is being picked up by older men in a car tonight, what's the CAP number",
+                           "emergency", ranking=ranking)
+    messages, _ = run(ActionEmergency(), tracker)
+    assert "999" in messages[0]["text"].splitlines()[0]
+    assert "Running away" in texts(messages) or "Contact with abusive adults" in texts(messages)

@@ -1,0 +1,270 @@
+"""Conversations, not single questions (issue 11): follow-ups read against the topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from cse_core import conversation, talk
+from cse_core.conversation import Context
+
+
+@pytest.fixture(scope="module")
+def t(k):
+    return talk.load(k)
+
+
+def say(k, t, text, ctx=None, intent="nlu_fallback", confidence=0.3, audience="practitioner", in_form=False):
+    return conversation.respond(k, t, text, intent, confidence, ctx or Context(), audience, in_form=in_form)
+
+
+def text_of(reply):
+    return "\n".join(m.text for m in reply.messages)
+
+
+def buttons_of(reply):
+    return [b.title for m in reply.messages for b in m.buttons]
+
+
+# --- attributes of the topic -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "fact"), [
+    ("contact_cap", "and their email?", "childrensaccesspoint@darlington.gov.uk"),
+    ("contact_cap", "whats the number", "01325 406222"),
+    ("meg", "how often does it meet?", "monthly"),
+    ("meg", "who chairs it", "Safeguarding Lead from Durham Constabulary"),
+    ("meg", "how do i get a case on it", "DSP@darlington.gov.uk"),
+    ("information_sharing", "where do i send it?", "Durham Constabulary"),
+    ("information_sharing", "what do i put on it", "suspected vehicles"),
+    ("step_down", "how long does that last", "up to 3 months"),
+    ("grooming_stages", "how long does it take?", "a few days to several years"),
+    ("pathway_open_social_care", "how long does that take", "within 24 hours"),
+])
+def test_an_attribute_of_the_topic_is_its_fact_with_the_source(k, t, topic, question, fact):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.kind == "fact"
+    assert fact in text_of(reply)
+    assert "Source:" in text_of(reply)
+
+
+def test_two_attributes_in_one_question_get_both_facts(k, t):
+    reply = say(k, t, "who chairs the MEG and how often does it meet", intent="ask_meg", confidence=0.9)
+    assert "monthly" in text_of(reply) and "Durham Constabulary" in text_of(reply)
+
+
+def test_an_attribute_the_guidance_does_not_give_says_so_and_never_invents(k, t):
+    reply = say(k, t, "what's their website?", Context("information_sharing"))
+    assert "doesn't say" in text_of(reply)
+    assert "www." not in text_of(reply).split("Here is what it does say:")[0]
+
+
+def test_an_attribute_held_by_a_related_topic_is_found_there(k, t):
+    """After a social-care pathway that names the MEG, "who chairs that meeting" is the MEG."""
+    reply = say(k, t, "who chairs that meeting then", Context("pathway_open_social_care", "open_social_care", "low"))
+    assert "chaired by a Safeguarding Lead from Durham Constabulary" in text_of(reply)
+    assert reply.context.entry == "meg"
+
+
+# --- pathway x level ---------------------------------------------------------------------
+
+
+def test_a_level_after_a_pathway_is_that_cell(k, t):
+    reply = say(k, t, "and if it's high?", Context("pathway_open_early_help", "open_early_help"))
+    body = text_of(reply)
+    assert reply.kind == "cell" and "high risk" in body
+    assert "Children's First Response Team" in body
+    assert "remains open to Early Help" not in body  # the low-risk step is not shown
+    assert reply.context.level == "high"
+
+
+def test_another_status_keeps_the_level_asked(k, t):
+    reply = say(k, t, "what if it's a new case instead?", Context("pathway_open_early_help", "open_early_help", "medium"))
+    assert reply.context.pathway == "new_case" and reply.context.level == "medium"
+    assert "Children and Families Assessment Team" in text_of(reply)
+
+
+def test_a_status_and_level_in_one_message(k, t):
+    reply = say(k, t, "open to social care, low risk, what happens")
+    assert reply.kind == "cell" and reply.context.pathway == "open_social_care"
+    assert "within 24 hours" in text_of(reply)
+    assert "Designated CSE worker" not in text_of(reply)  # medium and high only
+
+
+def test_a_route_with_the_same_steps_at_every_level_says_so(k, t):
+    reply = say(k, t, "child from out of area living here, low risk, what happens?")
+    assert reply.context.pathway == "out_of_authority"
+    assert "same steps at every level" in text_of(reply)
+
+
+def test_a_level_after_a_screening_outcome_is_read_against_its_pathway(k, t):
+    reply = say(k, t, "what if CAP rate it high though", Context("pathway_new_case", "new_case", "low"))
+    assert reply.kind == "cell" and reply.context.level == "high"
+
+
+# --- pronouns, ellipsis and siblings -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("trauma_bonding", "how does that end?", "breaking_bond"),
+    ("trauma_bonding", "why does that happen", "survival_brain"),
+    ("stage_befriending", "and the next one?", "stage_exchange_of_favours"),
+    ("stage_control", "and the one before it?", "stage_exchange_of_favours"),
+    ("stage_exchange_of_favours", "and what happens after control?", "stage_exploitation"),
+    ("model_boyfriend", "and the party model?", "model_party"),
+    ("meg", "tell me more", "mesa"),
+])
+def test_follow_ups_lead_to_the_entry_they_mean(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_boys_as_well_is_answered_from_the_guidance(k, t):
+    reply = say(k, t, "does it happen to lads as well?", Context("trauma_bonding"))
+    assert "boys and young men" in text_of(reply)
+
+
+def test_an_unresolvable_follow_up_asks_one_short_question_with_the_likely_topics(k, t):
+    reply = say(k, t, "and what about that?", Context("trauma_bonding"))
+    assert reply.kind == "clarify"
+    assert len(reply.messages) == 1 and reply.messages[0].buttons
+    assert "Breaking the trauma bond" in buttons_of(reply)
+    assert "I can help with" not in text_of(reply)  # never the capabilities menu
+
+
+def test_a_new_topic_replaces_the_old_one(k, t):
+    reply = say(k, t, "what's the difference between the boyfriend model and the party model", Context("meg"))
+    assert reply.kind == "compare"
+    assert "'boyfriend' / pimp model" in text_of(reply) and "'party' model" in text_of(reply)
+
+
+def test_a_comparison_with_the_current_topic(k, t):
+    reply = say(k, t, "how is that different from the party model?", Context("model_boyfriend"))
+    assert reply.kind == "compare"
+    assert {b for b in buttons_of(reply)} == {"The 'boyfriend' / pimp model", "The 'party' model"}
+
+
+def test_a_question_the_classifier_is_sure_of_is_left_to_it(k, t):
+    assert say(k, t, "what is trauma bonding", Context("meg"), intent="ask_trauma_bonding", confidence=0.95) is None
+
+
+# --- what should I do ---------------------------------------------------------------------
+
+
+def test_what_should_i_do_on_its_own_is_the_what_to_do_answer(k, t):
+    reply = say(k, t, "What should I do?", intent="ask_capabilities", confidence=0.6)
+    assert reply.context.entry == "what_to_do"
+    assert "01325 406222" in text_of(reply) and "999" in text_of(reply)
+
+
+def test_what_should_i_do_after_a_topic_is_what_to_do(k, t):
+    reply = say(k, t, "ok so what do i do now", Context("signs"))
+    assert reply.context.entry == "what_to_do"
+
+
+# --- other areas' words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    ("how do i make a MASH referral", "what_to_do", "Children's Access Point"),
+    ("is there a mace panel in darlington", "meg", "Missing and Exploited Group"),
+    ("im the dsl, what do i do", "what_to_do", "not from the Darlington procedure"),
+])
+def test_other_areas_words_say_what_darlington_calls_them(k, t, question, entry, says):
+    reply = say(k, t, question)
+    assert reply.context.entry == entry
+    assert says in reply.messages[0].text.split("\n\n")[0]
+
+
+def test_a_term_is_explained_once_per_conversation(k, t):
+    first = say(k, t, "how do i make a MASH referral")
+    again = say(k, t, "how do i make a MASH referral", first.context)
+    assert "In Darlington" in text_of(first)
+    assert not text_of(again).startswith("In Darlington")
+
+
+# --- context in the slot ------------------------------------------------------------------
+
+
+def test_context_round_trips_through_a_slot_and_keeps_no_text():
+    ctx = Context("meg", "new_case", "high", ["mace"])
+    assert Context.from_slot(ctx.to_slot()) == ctx
+    assert Context.from_slot({"entry": "meg", "level": "enormous"}).level is None
+    assert Context.from_slot("garbage") == Context()
+
+
+@pytest.mark.parametrize("question", [
+    "How do I make a Prevent referral about a pupil I think is being radicalised?",
+    "my elderly mum's carer is taking money from her purse, who do I report it to?",
+])
+def test_safeguarding_words_about_something_else_are_out_of_scope(k, t, question):
+    reply = say(k, t, question, intent="ask_what_to_do", confidence=0.8)
+    assert reply.kind == "not_covered"
+    assert "I can only help with Darlington's child sexual exploitation" in text_of(reply)
+
+
+# --- found by a black-box tester (issue 11): each was a wrong answer --------------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("contact_cap", "and out of hours?", "no separate out-of-hours number"),
+    ("sexting", "is it illegal?", "indecent images of children"),
+    ("low_risk", "who manages them?", "Early Help"),
+    ("low_risk", "what if it gets worse?", "must refer to the Children's Access Point again"),
+    ("signs", "what if its only one of them?", "three or more"),
+    ("cse_definition", "does it have to involve touching?", "physical contact"),
+    ("image_threats", "what can we do about it?", "ceop.police.uk"),
+])
+def test_the_guidance_has_the_answer_so_no_menu(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.kind != "clarify"
+    assert expected in text_of(reply)
+
+
+def test_who_chairs_mesa_is_not_the_meg_chair(k, t):
+    reply = say(k, t, "who chairs it?", Context("mesa"))
+    assert "Durham Constabulary" not in text_of(reply).split("Here is what it does say")[0]
+    assert "doesn't say" in text_of(reply)
+
+
+def test_an_example_of_a_model_is_not_another_model(k, t):
+    reply = say(k, t, "an example?", Context("model_peer_on_peer"))
+    assert reply.context.entry != "model_boyfriend"
+
+
+def test_tell_me_more_about_the_stages_gives_all_five(k, t):
+    reply = say(k, t, "tell me more", Context("grooming_stages"))
+    body = text_of(reply)
+    assert all(stage in body for stage in ("1. Initial contact", "3. Exchange of favours", "5. Exploitation"))
+
+
+def test_after_the_last_stage_there_is_no_next(k, t):
+    reply = say(k, t, "and the next stage?", Context("stage_exploitation"))
+    assert reply is not None and "stage_" not in (reply.context.entry or "")
+
+
+@pytest.mark.parametrize(("question", "both"), [
+    ("what's the difference between sexting and online grooming", ["send or post sexually explicit images",
+                                                                    "exchange of sexual messages"]),
+    ("is CAP the same as children's social care", ["Telephone: 01325 406222", "within 24 hours"]),
+    ("whats the diff between the boyfriend model and the party model", ["proof", "lift home"]),
+])
+def test_a_comparison_shows_both_sides_with_their_content(k, t, question, both):
+    reply = say(k, t, question)
+    assert reply.kind == "compare"
+    assert all(part in text_of(reply) for part in both), text_of(reply)
+
+
+def test_a_registration_number_goes_on_the_information_sharing_form(k, t):
+    reply = say(k, t, "can i give the reg number to someone?", Context("what_to_do"), intent="ask_contact_cap",
+                confidence=0.7)
+    assert "Information Sharing Form" in text_of(reply) and "Durham Constabulary" in text_of(reply)
+
+
+@pytest.mark.parametrize("question", ["What is a LADO", "whats the difference between CSE and CCE"])
+def test_other_kinds_of_safeguarding_are_out_of_scope(k, t, question):
+    assert say(k, t, question, Context("what_is_cse")).kind == "not_covered"
+
+
+def test_what_happens_next_on_a_route_is_the_route(k, t):
+    reply = say(k, t, "what happens next?", Context("pathway_open_early_help", "open_early_help"))
+    assert reply.context.pathway == "open_early_help"

@@ -1,0 +1,91 @@
+"""Redaction is linear-time (issue 13): one sender's long message cannot stall the service.
+
+For each recognizer, worst-case inputs of 4 kB and 64 kB are built from the fragments that
+make its pattern start, half-match and fail again and again (the inputs that made the old
+regular expressions quadratic: about 26 s per call on 64 kB). The test asserts growth by
+ratio, not by a wall-clock limit: 16 times the text may take at most FACTOR x 16 times as
+long (a quadratic step would take about 256 times as long).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cse_core import redaction
+from cse_core.redaction import find, redact_value
+
+SMALL, LARGE = 4 * 1024, 64 * 1024
+FACTOR = 3  # slack for timer noise and caches on a shared machine; quadratic would be ~16
+
+# (recognizer, fragment): the fragment repeated to the size is that recognizer's worst case.
+ADVERSARIAL = [
+    ("tokens", "x"), ("tokens", "'"), ("tokens", "a'"), ("tokens", "-"), ("tokens", "n't "), ("tokens", "\n"),
+    ("url", "www."), ("url", "https://a"), ("url", "facebook.com/"), ("url", "a."),
+    ("email", "a"), ("email", "a@"), ("email", "a@a."), ("email", ".a@a"), ("email", "a dot "), ("email", "a at "),
+    ("email", "x (at) y (dot) "), ("email", "a_"),
+    ("handle", "snap "), ("handle", "snapchat is "), ("handle", "@"), ("handle", "@a"), ("handle", "insta a"),
+    ("handle", "username "),
+    ("date", "1/"), ("date", "1/1/"), ("date", "3rd of "), ("date", "twenty "), ("date", "born in "), ("date", "may "),
+    ("date", "two thousand and "), ("date", "12.12."),
+    ("nhs_number", "123 "), ("nhs_number", "1234567890 "), ("ni_number", "AB 12 "), ("ni_number", "ab123456"),
+    ("plate", "AB12 "), ("plate", "A1 "), ("plate", "reg "),
+    ("phone", "0"), ("phone", "0 "), ("phone", "+4"), ("phone", "(0"), ("phone", "1-"), ("phone", "07700 900123 "),
+    ("postcode", "DL1 "), ("postcode", "D1"),
+    ("address", "12 "), ("address", "road "), ("address", "Elm "), ("address", "flat 3, "),
+    ("address", "number 7 on "), ("address", "lives on "), ("address", "'s "), ("address", "12 Elm Road "),
+    ("school", "school "), ("school", "St "), ("school", "Hurworth "), ("school", "primary "), ("school", "- "),
+    ("school", "goes to st "),
+    ("name", "Chloe "), ("name", "chloe "), ("name", "my daughter "), ("name", "is 14 "), ("name", "and "),
+    ("name", ", Chloe"), ("name", "Amy-"), ("name", "Mrs "), ("name", "Chloe Smith said "), ("name", "Darlington "),
+    ("name", "Early Help "), ("place", "Skerne Park "), ("place", "Skerne "),
+]
+
+
+def _text(fragment: str, size: int) -> str:
+    return (fragment * (size // len(fragment) + 1))[:size]
+
+
+def _best(fn, arg, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn(arg)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _ratio(fn, fragment: str) -> float:
+    small, large = _text(fragment, SMALL), _text(fragment, LARGE)
+    fn(small)  # warm caches
+    t_small = _best(fn, small, 5)
+    t_large = _best(fn, large, 2)
+    return t_large / max(t_small, 1e-6)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm():
+    redaction.warm_up()
+
+
+def test_every_recognizer_has_adversarial_inputs():
+    assert set(redaction.RECOGNIZERS) <= {name for name, _ in ADVERSARIAL}
+
+
+@pytest.mark.parametrize(("recognizer", "fragment"), ADVERSARIAL, ids=[f"{r}:{f!r}" for r, f in ADVERSARIAL])
+def test_linear_growth(recognizer, fragment):
+    ratio = _ratio(find, fragment)
+    assert ratio <= FACTOR * LARGE / SMALL, f"{recognizer} on {fragment!r}: 16x the text took {ratio:.0f}x the time"
+
+
+def test_linear_growth_through_nested_values():
+    ratio = _ratio(lambda text: redact_value({"entities": [{"value": text}], "metadata": {"a": [text]}}), "Chloe ")
+    assert ratio <= FACTOR * LARGE / SMALL
+
+
+def test_a_64k_message_is_still_redacted():
+    text = _text("my daughter Chloe Smith, 07700 900123, chloe@example.com. ", LARGE)
+    spans = find(text)
+    assert len(spans) > 1000
+    assert "07700 900123" not in redaction.redact(text)
