@@ -13,9 +13,16 @@ Before any work is queued, ``check()`` refuses (``Refused``, with a Retry-After)
   flood, and the people already waiting are answered in time.
 
 Settings (environment): CSE_MAX_CONCURRENT_MESSAGES (3; 0 = no limit on concurrency),
-CSE_MAX_QUEUED_MESSAGES (100), CSE_SENDER_BURST (8), CSE_SENDER_RATE (1.0 per second),
-CSE_SENDER_PENDING (3). Buckets are kept for the most recent CSE_SENDERS_TRACKED (50,000)
+CSE_MAX_QUEUED_MESSAGES (100), CSE_SENDER_BURST (60), CSE_SENDER_RATE (10 per second),
+CSE_SENDER_PENDING (2). Buckets are kept for the most recent CSE_SENDERS_TRACKED (50,000)
 senders only. A conversation's own messages are still serialised by Rasa's lock inside.
+
+Why these numbers: one sender's messages are answered one at a time anyway, so a client
+that waits for each reply (a person, a button, a scripted test) already gets only its fair
+turn in the queue; the limits are for what does not wait: more than two messages of one
+sender in progress at once (one running, one waiting: a double click), or a sustained
+stream of more than 10 a second after a burst of 60 (a pre-screen typed by a script is
+about 25 messages).
 """
 
 from __future__ import annotations
@@ -42,9 +49,9 @@ def _env(name: str, default: float, cast: Callable[[str], float] = float) -> flo
 class Limits:
     concurrent: int = 3
     queue: int = 100
-    burst: int = 8
-    rate: float = 1.0
-    per_sender: int = 3
+    burst: int = 60
+    rate: float = 10.0
+    per_sender: int = 2
     senders_tracked: int = 50_000
 
     @classmethod
