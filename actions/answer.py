@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    OFFERED_SLOT,
     TOPIC_SLOT,
     Events,
     audience,
@@ -38,7 +39,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, who: str) -
     if entry.pathway and level in ("low", "medium", "high"):
         return send_reply(dispatcher, conversation.cell_reply(k, talk_data(), entry.pathway, level, context(tracker)))
     send_answer(dispatcher, answers.render(k, entry, who))
-    return [SlotSet(TOPIC_SLOT, conversation.topic_after(k, entry, context(tracker)).to_slot())]
+    return [SlotSet(TOPIC_SLOT, conversation.topic_after(k, entry, context(tracker)).to_slot()),
+            SlotSet(OFFERED_SLOT, False)]
 
 
 class ActionAnswer(Action):

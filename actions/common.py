@@ -30,6 +30,7 @@ def context(tracker: Tracker) -> conversation.Context:
 
 TOPIC_SLOT = "conversation_topic"
 PREFILL_SLOT = "screening_prefill"
+OFFERED_SLOT = "screening_offered"  # a "yes" now starts the pre-screen (data/rules.yml)
 
 
 def latest_confidence(tracker: Tracker) -> float:
@@ -48,7 +49,7 @@ def send_reply(dispatcher: CollectingDispatcher, reply: conversation.Reply) -> E
         dispatcher.utter_message(text=message.text or None, buttons=buttons(message.buttons))
         if message.process_map:
             _send_map(dispatcher, message.process_map)
-    events: Events = [SlotSet(TOPIC_SLOT, reply.context.to_slot())]
+    events: Events = [SlotSet(TOPIC_SLOT, reply.context.to_slot()), SlotSet(OFFERED_SLOT, bool(reply.prefill))]
     if reply.prefill:
         events.append(SlotSet(PREFILL_SLOT, reply.prefill))
     return events

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
+    OFFERED_SLOT,
     PREFILL_SLOT,
     TOPIC_SLOT,
     Events,
@@ -82,7 +83,8 @@ class ActionScreeningStart(Action):
         if latest_intent(tracker) == "resume_screening":
             say(dispatcher, "screening.nothing_to_resume")
         say(dispatcher, "screening.intro")
-        return reset_events() + _prefill(dispatcher, tracker) + disclaimer_once(dispatcher, tracker)
+        return reset_events() + _prefill(dispatcher, tracker) + [SlotSet(OFFERED_SLOT, False)] + \
+            disclaimer_once(dispatcher, tracker)
 
 
 def _prefill(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

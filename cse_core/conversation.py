@@ -80,9 +80,9 @@ def _situation_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: st
         pathway = k.pathways[s.case_status]
         if s.case_holder:  # "I'm her social worker": the route's steps are theirs
             lines.append(msg(t, "situation_case_holder"))
-            lines += [f"- {k.fill_contacts(st.text)}" for st in pathway.steps]
+            lines += [f"- {answers.step_text(k, st)}" for st in pathway.steps]
         else:
-            first = [k.fill_contacts(st.text) for st in pathway.steps][:1]
+            first = [answers.step_text(k, st) for st in pathway.steps][:1]
             if first:
                 lines.append(msg(t, "situation_status").format(label=pathway.label, step=first[0]))
     lines += ["", source(k, "2.2")]

@@ -171,11 +171,11 @@ def parse_case_status(k: Knowledge, text: str) -> str | None:
     for pid, pathway in k.pathways.items():
         if t == _norm(pathway.question_label):
             return pid
-    status = case_status_from_text(k, t)
-    if _has(t, _UNSURE) and not (status == "new_case" and "known to" in t):
-        return UNKNOWN_STATUS  # "not known to anyone" is a new case; "not sure" is not known
+    status = case_status_from_text(k, t)  # "not known to anyone" is a new case
     if status:
         return status
+    if _has(t, _UNSURE):
+        return UNKNOWN_STATUS
     if parse_yes_no(t) == NO:
         return "new_case" if "new_case" in k.pathways else None  # "no": not known to services
     return None

@@ -91,9 +91,17 @@ def test_a_status_and_level_in_one_message(k, t):
 
 
 def test_a_route_with_the_same_steps_at_every_level_says_so(k, t):
-    reply = say(k, t, "child from out of area living here, low risk, what happens?")
-    assert reply.context.pathway == "out_of_authority"
+    reply = say(k, t, "a darlington child placed out of area, high risk, what happens?")
+    assert reply.context.pathway == "placed_out_of_area"
     assert "same steps at every level" in text_of(reply)
+
+
+def test_a_child_from_out_of_area_living_here_takes_that_route_at_the_level_asked(k, t):
+    low = say(k, t, "child from out of area living here, low risk, what happens?")
+    high = say(k, t, "child from out of area living here, high risk, what happens?")
+    assert low.context.pathway == high.context.pathway == "out_of_authority"
+    assert "placing social worker" in text_of(low)
+    assert "MEG" not in text_of(low).split("Source:")[0] and "MEG" in text_of(high)
 
 
 def test_a_level_after_a_screening_outcome_is_read_against_its_pathway(k, t):
@@ -120,7 +128,7 @@ def test_follow_ups_lead_to_the_entry_they_mean(k, t, topic, question, expected)
 
 def test_boys_as_well_is_answered_from_the_guidance(k, t):
     reply = say(k, t, "does it happen to lads as well?", Context("trauma_bonding"))
-    assert "boys and young men" in text_of(reply)
+    assert "boys, young men" in text_of(reply)
 
 
 def test_an_unresolvable_follow_up_asks_one_short_question_with_the_likely_topics(k, t):
@@ -206,10 +214,10 @@ def test_safeguarding_words_about_something_else_are_out_of_scope(k, t, question
 
 
 @pytest.mark.parametrize(("topic", "question", "expected"), [
-    ("contact_cap", "and out of hours?", "no separate out-of-hours number"),
+    ("contact_cap", "and out of hours?", "doesn't say an out-of-hours contact"),
     ("sexting", "is it illegal?", "indecent images of children"),
     ("low_risk", "who manages them?", "Early Help"),
-    ("low_risk", "what if it gets worse?", "must refer to the Children's Access Point again"),
+    ("low_risk", "what if it gets worse?", "must refer to the CAP"),
     ("signs", "what if its only one of them?", "three or more"),
     ("cse_definition", "does it have to involve touching?", "physical contact"),
     ("image_threats", "what can we do about it?", "ceop.police.uk"),

@@ -58,7 +58,7 @@ def test_under_13_or_a_learning_disability_means_a_referral_is_required(k, t, te
 
 def test_a_case_status_gives_the_first_step_of_its_route(k, t):
     r = reply(k, t, "she's 15 and has a social worker, she's been going missing and coming back drunk")
-    assert "case-holding social worker within 24 hours" in text_of(r)
+    assert "case holding social worker within 24 hours" in text_of(r)
     assert r.context.pathway == "open_social_care"
 
 

@@ -83,7 +83,7 @@ def test_the_pre_screen_starts_prefilled_and_asks_only_the_rest(bot, sender):
         outcome = bot.say(sender, answer)
         assert "How old is the child?" not in outcome and "known to services" not in outcome
     assert "Pre-screen result" in outcome
-    assert "case-holding social worker" in outcome  # the social care route it was told
+    assert "case holding social worker" in outcome  # the social care route it was told
 
 
 @pytest.mark.parametrize(("wording", "route"), [
