@@ -5,14 +5,17 @@ PY := $(VENV)/bin/python
 RASA := TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa
 SPACY_MODEL := var/spacy/en_cse_lookup/config.cfg
 MODEL := models/cse.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# The domain Rasa sees: domain.yml plus the safety responses generated from knowledge/.
+DOMAIN := var/domain
+DOMAIN_FILES := $(DOMAIN)/responses.yml
+TRAIN_INPUTS := config.yml domain.yml $(DOMAIN_FILES) $(shell find data -name '*.yml' 2>/dev/null)
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale scale bench
+.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -27,10 +30,15 @@ spacy: $(SPACY_MODEL)
 $(SPACY_MODEL): $(VENV)/.installed cse_core/nlp.py
 	$(PY) -m cse_core.nlp
 
+# utter_emergency / utter_disclosure: Rasa sends 999 itself, words from knowledge/ (issue 12).
+domain: $(DOMAIN_FILES)
+$(DOMAIN_FILES): $(VENV)/.installed domain.yml knowledge/messages.yml knowledge/contacts.yml scripts/build_domain.py
+	$(PY) scripts/build_domain.py $(DOMAIN)
+
 # Rasa trains only when its inputs changed (make's timestamps, then Rasa's fingerprints).
 train: $(MODEL)
 $(MODEL): $(TRAIN_INPUTS) $(SPACY_MODEL) $(wildcard bot/components/*.py)
-	$(RASA) train --fixed-model-name cse --out models --quiet
+	$(RASA) train --domain $(DOMAIN) --fixed-model-name cse --out models --quiet
 	@touch $@
 
 # The process maps (section 4), drawn from knowledge/pathways.yml, never by hand.
@@ -58,9 +66,10 @@ report: $(VENV)/.installed
 telegram: $(VENV)/.installed
 	$(PY) -m bot.telegram_bridge $(TELEGRAM_ARGS)
 
-validate: $(VENV)/.installed
+validate: $(VENV)/.installed $(DOMAIN_FILES)
 	$(PY) -m cse_core.check_knowledge
-	$(RASA) data validate --fail-on-warnings --quiet
+	$(PY) -m bot.serve check
+	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings --quiet
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check cse_core actions bot scripts tests bench
@@ -91,6 +100,11 @@ $(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
 test-web: $(MODEL) $(MAPS) $(AXE)
 	$(PY) -m pytest -q tests/web
 
+# Faults injected into a running assistant: the action server killed and hung, PostgreSQL
+# and Redis stopped and restarted (briefly; always restored), the SQLite file read-only.
+test-faults: $(MODEL)
+	$(PY) -m pytest -q tests/faults
+
 # Two replicas on the real PostgreSQL and Redis (docs/scaling.md), and the deploy files checked.
 test-scale: $(MODEL)
 	$(PY) -m pytest -q tests/scale
@@ -101,15 +115,16 @@ scale: $(MODEL)
 
 # Our assistant against a stock `rasa init` one, side by side (bench/README.md); ~15 minutes.
 # BENCH_ARGS="--concurrency 20 --duration 60" and the like; results go to bench/results.jsonl.
-bench: $(SPACY_MODEL)
+bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
+	$(PY) -m bench.safety_latency
 
 # Blind evaluation over REST (bench/blind_eval.py); the sets live outside the repository
 # (CSE_BLIND_DIR, default /work/blind) so they never reach training. EVAL_ARGS="--sets safety".
 eval: $(MODEL)
 	$(PY) -m bench.blind_eval $(EVAL_ARGS)
 
-test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale
+test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 
 clean:
-	rm -rf models results var/spacy
+	rm -rf models results var/spacy $(DOMAIN)

@@ -17,15 +17,15 @@ def _pause_screening(tracker: Tracker) -> Events:
 
 
 class ActionEmergency(Action):
-    """999 first, then CAP, then an offer to carry on where they were."""
+    """After Rasa's own ``utter_emergency`` (999 first, then CAP, sent even when this
+    server is down): an offer to carry on where they were, and the pre-screen paused."""
 
     def name(self) -> str:
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        say(dispatcher, "emergency")
         sent = len(dispatcher.messages)
-        events = answer_after_safety(dispatcher, tracker)  # 999 first, then the answer (issue 12)
+        events = answer_after_safety(dispatcher, tracker)  # after Rasa's 999, the answer (issue 12)
         in_form = tracker.active_loop.get("name") == FORM
         if in_form or len(dispatcher.messages) == sent:
             say(dispatcher, "emergency_resume" if in_form else "emergency_after")
@@ -33,11 +33,11 @@ class ActionEmergency(Action):
 
 
 class ActionDisclosure(Action):
-    """Short, warm words for a child: not your fault, 999, Childline, CEOP."""
+    """After Rasa's own ``utter_disclosure`` (short, warm words for a child: not your fault,
+    999, Childline, CEOP; sent even when this server is down): the pre-screen paused."""
 
     def name(self) -> str:
         return "action_disclosure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        say(dispatcher, "disclosure")
         return _pause_screening(tracker)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import sys
@@ -188,6 +189,55 @@ def stock_script(rng: random.Random) -> Script:
 MIXES: dict[str, Callable[[random.Random], Script]] = {"ours": ours_script, "stock": stock_script}
 
 
+# --- hostile senders (issue 13) ------------------------------------------------------------
+
+# Worst cases for text processing that still pass the HTTP body limit: ~60 kB of
+# capitalised words (name detection), of "street"-like phrases and of e-mail-like runs
+# (the patterns that were quadratic), and a 4,000-character message (the length cap:
+# the most a message may make NLU and redaction do).
+def _hostile_texts(rng: random.Random) -> list[str]:
+    capitalised = " ".join(rng.choice(["Chloe", "Smith", "Elm", "Road", "Park", "Lane", "School", "Academy"])
+                           for _ in range(10_000))
+    streets = " ".join(f"{rng.randint(1, 99)} {rng.choice(['Elm', 'Oak', 'High'])} Road" for _ in range(5_000))
+    emails = "a." * 30_000 + "@"
+    at_cap = ("She Is With Chloe Smith At 12 Elm Road Darlington School " * 80)[:4000]
+    return [capitalised[:60_000], streets[:60_000], emails, at_cap]
+
+
+HOSTILE_KINDS = ("long_60kB", "huge_200kB", "at_cap_4k", "flood_one_sender", "malformed")
+
+
+async def hostile_worker(n: int, session: aiohttp.ClientSession, endpoint: str, deadline: float,
+                         counts: Counter, seed: int) -> None:
+    """One hostile sender: cycles through oversized, huge, at-the-cap, flooding and
+    malformed requests as fast as the server answers them."""
+    rng = random.Random(seed * 7919 + n)
+    texts = _hostile_texts(rng)
+    sender = f"hostile-{n}"
+    i = 0
+    while time.perf_counter() < deadline:
+        kind = HOSTILE_KINDS[i % len(HOSTILE_KINDS)]
+        i += 1
+        if kind == "long_60kB":
+            data = json.dumps({"sender": sender, "message": rng.choice(texts[:3])})
+        elif kind == "huge_200kB":
+            data = json.dumps({"sender": sender, "message": "x" * 200_000})
+        elif kind == "at_cap_4k":
+            data = json.dumps({"sender": sender, "message": texts[3]})
+        elif kind == "flood_one_sender":
+            data = json.dumps({"sender": sender, "message": "hi"})
+        else:
+            data = '{"sender": "' + sender + '", "message": '
+        try:
+            async with session.post(endpoint, data=data, headers={"Content-Type": "application/json"}) as resp:
+                await resp.read()
+                counts[f"{kind}:{resp.status}"] += 1
+        except asyncio.TimeoutError:
+            counts[f"{kind}:timeout"] += 1
+        except aiohttp.ClientError as exc:
+            counts[f"{kind}:{exc.__class__.__name__}"] += 1
+
+
 # --- measuring ---------------------------------------------------------------------------
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -214,6 +264,7 @@ class Result:
     conversations: int = 0
     elapsed: float = 0.0
     stopped_by: str = ""
+    hostile: Counter = field(default_factory=Counter)  # "kind:status" -> count
 
     def summary(self) -> dict[str, Any]:
         lat = sorted(self.latencies)
@@ -239,6 +290,7 @@ class Result:
             "p99_ms": round(percentile(lat, 99) * 1000, 1) if lat else None,
             "mean_ms": round(sum(lat) / ok * 1000, 1) if lat else None,
             "max_ms": round(lat[-1] * 1000, 1) if lat else None,
+            "hostile": dict(sorted(self.hostile.items())),
             "by_kind": {kind: {"n": len(v), "p50_ms": round(percentile(sorted(v), 50) * 1000, 1),
                                "p95_ms": round(percentile(sorted(v), 95) * 1000, 1)}
                         for kind, v in sorted(self.latencies_by_kind.items())},
@@ -264,7 +316,7 @@ def reply_text(body: Any) -> str:
 
 async def run_load(url: str, mix: str = "ours", concurrency: int = DEFAULT_CONCURRENCY,
                    messages: int = DEFAULT_MESSAGES, duration: float = DEFAULT_DURATION, seed: int = 1,
-                   sender_per: str = "script", timeout: float = REQUEST_TIMEOUT) -> Result:
+                   sender_per: str = "script", timeout: float = REQUEST_TIMEOUT, hostile: int = 0) -> Result:
     """Send at most ``messages`` messages, for at most ``duration`` seconds, over ``concurrency``
     concurrent conversations. ``sender_per="script"``: each scripted conversation gets a fresh
     sender id; ``"worker"``: each worker keeps one sender id throughout (one long conversation)."""
@@ -329,10 +381,19 @@ async def run_load(url: str, mix: str = "ours", concurrency: int = DEFAULT_CONCU
                         result.unexpected_examples.append(
                             {"kind": script.kind, "message": turn.text, "expected": turn.expect, "reply": text[:160]})
 
-    connector = aiohttp.TCPConnector(limit=concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency + hostile)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
-        await asyncio.gather(*(worker(n, session) for n in range(concurrency)))
+        ordinary = asyncio.gather(*(worker(n, session) for n in range(concurrency)))
+        if hostile:
+            hostiles = asyncio.gather(*(hostile_worker(n, session, endpoint, deadline, result.hostile, seed)
+                                        for n in range(hostile)))
+            await ordinary
+            hostiles.cancel()  # the hostile senders stop with the ordinary ones
+            with contextlib.suppress(asyncio.CancelledError):
+                await hostiles
+        else:
+            await ordinary
     result.elapsed = time.perf_counter() - start
     result.stopped_by = "messages" if budget <= 0 else "duration"
     return result

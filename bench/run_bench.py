@@ -55,9 +55,13 @@ TRAIN_TIMEOUT = 3600.0  # any one training
 START_TIMEOUT = 600.0  # process start to first answer
 STOP_TIMEOUT = 30.0
 
+HOSTILE_SENDERS = 3
+OURS_LIMITS: dict[str, str] = {}  # admission limits as `make run` has them (bot/channels/admission.py)
+
 TARGETS = {  # name: (description, comparison, threshold)
-    "throughput_ratio": ("msg/s at 20 concurrent >= 2x stock", ">=", 2.0),
-    "p95_ratio": ("p95 at 20 concurrent <= 0.5x stock", "<=", 0.5),
+    "throughput_ratio": ("msg/s at 20 concurrent >= 3x stock", ">=", 3.0),
+    "p95_ratio": ("p95 at 20 concurrent <= 1/3 of stock", "<=", 1 / 3),
+    "hostile_p95_ratio": (f"ordinary p95 with {HOSTILE_SENDERS} hostile senders <= 3x calm", "<=", 3.0),
     "single_user_p95_ms": ("single-user p95 < 150 ms", "<", 150.0),
     "train_s": ("training from scratch < 10 min", "<", 600.0),
     "rasa_peak_rss_mb": ("Rasa server memory < 1.5 GB", "<", 1536.0),
@@ -289,6 +293,7 @@ class System:
     credentials: Path
     env: dict[str, str]
     actions_cmd: list[str] | None = None  # action server, "--port" added
+    rasa_cmd: list[str] | None = None  # the Rasa server (default `rasa run`), then --model ... --port
     figures: dict[str, Any] = field(default_factory=dict)
 
 
@@ -299,15 +304,22 @@ def prepare_ours(work: Path, train: bool) -> System:
                   work / "spacy.log", "spaCy pipeline")
     out = work / "ours" / "models"
     out.mkdir(parents=True, exist_ok=True)
-    env = base_env(PYTHONPATH=str(ROOT), CSE_DATABASE_URL=f"sqlite:///{work / 'cse.db'}", SANIC_HOST="127.0.0.1")
+    env = base_env(PYTHONPATH=str(ROOT), CSE_DATABASE_URL=f"sqlite:///{work / 'cse.db'}", SANIC_HOST="127.0.0.1",
+                   RASA_AUTH_TOKEN=secrets.token_hex(16), **OURS_LIMITS)
+    # Started as `make run` starts them: the launcher (bot/serve.py) for both servers.
     system = System("ours", "ours (CSE assistant)", "ours", ROOT, out / "cse.tar.gz", work / "ours" / "endpoints.yml",
                     ROOT / "credentials.yml", env,
-                    actions_cmd=[sys.executable, "-m", "rasa_sdk", "--actions", "actions"])
+                    actions_cmd=[sys.executable, "-m", "bot.serve", "actions"],
+                    rasa_cmd=[sys.executable, "-m", "bot.serve", "rasa"])
+    domain = ROOT / "var" / "domain"
+    if not (domain / "responses.yml").exists():
+        run_timed([sys.executable, "scripts/build_domain.py", str(domain)], ROOT, env, work / "domain.log",
+                  "generated domain responses")
     if train or not system.model.exists():
         cache = work / "cache-ours"
         shutil.rmtree(cache, ignore_errors=True)
         system.figures["train_s"] = round(run_timed(
-            [RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+            [RASA, "train", "--config", "config.yml", "--domain", "var/domain", "--data", "data",
              "--out", str(out), "--fixed-model-name", "cse"],
             ROOT, {**env, "RASA_CACHE_DIRECTORY": str(cache)}, work / "train-ours.log", "training ours"), 1)
     return system
@@ -372,11 +384,14 @@ def measure(system: System, work: Path, args: argparse.Namespace, messages: int 
             actions = start_server("actions", [*system.actions_cmd, "--port", str(actions_port)], system.cwd,
                                    system.env, logdir)
             servers.append(actions)
-        rasa = start_server("rasa", [RASA, "run", "--model", str(system.model), "--endpoints", str(system.endpoints),
-                                     "--credentials", str(system.credentials), "--port", str(rasa_port),
-                                     "--interface", "127.0.0.1", "--cors", "*", "--enable-api",
-                                     "--auth-token", secrets.token_hex(16)],
-                            system.cwd, system.env, logdir)
+        if system.rasa_cmd:  # ours: the launcher reads the token and CORS from the environment
+            rasa_cmd = [*system.rasa_cmd, "--model", str(system.model), "--endpoints", str(system.endpoints),
+                        "--credentials", str(system.credentials), "--port", str(rasa_port), "--interface", "127.0.0.1"]
+        else:
+            rasa_cmd = [RASA, "run", "--model", str(system.model), "--endpoints", str(system.endpoints),
+                        "--credentials", str(system.credentials), "--port", str(rasa_port), "--interface",
+                        "127.0.0.1", "--cors", "*", "--enable-api", "--auth-token", secrets.token_hex(16)]
+        rasa = start_server("rasa", rasa_cmd, system.cwd, system.env, logdir)
         servers.append(rasa)
         with Sampler(servers):
             wait_http(f"{url}/webhooks/rest/webhook", servers, START_TIMEOUT,
@@ -404,6 +419,14 @@ def measure(system: System, work: Path, args: argparse.Namespace, messages: int 
                 + f"; other processes {conc['other_load_pct']}% of the machine")
             if conc["other_load_pct"] is not None and conc["other_load_pct"] > 20:
                 log("  WARNING: other processes were busy during this pass: the figures are noisy")
+
+            if system.key == "ours" and args.hostile:
+                hostile = system.figures["hostile"] = measured_pass(servers, loadgen.run_load(
+                    url, system.mix, concurrency=args.concurrency, messages=loadgen.DEFAULT_MESSAGES,
+                    duration=args.duration, seed=args.seed + 1, hostile=args.hostile))
+                log(loadgen.format_summary(hostile, f"{system.key} {args.concurrency}-concurrent + "
+                                                    f"{args.hostile} hostile senders"))
+                log(f"  hostile requests: {hostile['hostile']}")
 
             if args.profile and system.key == "ours":
                 profile(rasa, url, system, args, work)
@@ -448,6 +471,7 @@ def targets(ours: dict[str, Any], ratios: dict[str, Any]) -> dict[str, Any]:
     values = {
         "throughput_ratio": ratios.get("throughput"),
         "p95_ratio": ratios.get("p95"),
+        "hostile_p95_ratio": ratios.get("hostile_p95"),
         "single_user_p95_ms": ours.get("single", {}).get("p95_ms"),
         "train_s": ours.get("train_s"),
         "rasa_peak_rss_mb": ours.get("rasa_peak_rss_mb"),
@@ -490,6 +514,12 @@ def table(ours: dict[str, Any], stock: dict[str, Any], ratios: dict[str, Any], c
         (f"{concurrency} concurrent: messages", "concurrent.messages", None),
         (f"{concurrency} concurrent: errors", "concurrent.errors", None),
         (f"{concurrency} concurrent: unexpected replies", "concurrent.unexpected_replies", None),
+        ("+ hostile senders: ordinary msg/s", "hostile.msg_per_s", None),
+        ("+ hostile senders: ordinary p50 (ms)", "hostile.p50_ms", None),
+        ("+ hostile senders: ordinary p95 (ms)", "hostile.p95_ms", None),
+        ("  ordinary p95 with hostile / calm p95", "hostile_p95_ratio", None),
+        ("+ hostile senders: ordinary errors", "hostile.errors", None),
+        ("+ hostile senders: unexpected replies", "hostile.unexpected_replies", None),
         ("  Rasa server CPU (% of a core)", "concurrent.rasa_cpu_pct", None),
         ("  action server CPU (% of a core)", "concurrent.actions_cpu_pct", None),
         ("  server CPU per message (ms)", "concurrent.server_cpu_ms_per_msg", "cpu_per_msg"),
@@ -522,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-seconds", type=float, default=180.0, help="a cap on any one load pass (default 180)")
     p.add_argument("--single-messages", type=int, default=100, help="messages in the single-user pass (default 100)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--hostile", type=int, default=HOSTILE_SENDERS,
+                   help=f"hostile senders in our extra pass (default {HOSTILE_SENDERS}; 0 skips the pass)")
     p.add_argument("--workdir", help="use (and keep) this directory; models already in it are reused, not retrained")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (models, logs)")
     p.add_argument("--profile", metavar="FILE", help="afterwards, py-spy our Rasa server for 20 s under load "
@@ -557,7 +589,9 @@ def main(argv: list[str] | None = None) -> int:
         "single_p95": ratio(o["single"]["p95_ms"], s["single"]["p95_ms"]),
         "rss": ratio(o["rasa_peak_rss_mb"], s["rasa_peak_rss_mb"]),
         "cpu_per_msg": ratio(o["concurrent"]["server_cpu_ms_per_msg"], s["concurrent"]["server_cpu_ms_per_msg"]),
+        "hostile_p95": ratio((o.get("hostile") or {}).get("p95_ms"), o["concurrent"]["p95_ms"]),
     }
+    o["hostile_p95_ratio"] = ratios["hostile_p95"]
     checks = targets(o, ratios)
     print()
     print(table(o, s, ratios, args.concurrency))

@@ -1,51 +1,67 @@
-"""Speed fixes for Rasa 3.6 (issue 7, found with py-spy). Each gives what Rasa's own code
-gives, except the last, which an endpoints setting turns on.
+"""Explicit, guarded replacements of Rasa 3.6.21 internals (issues 7, 13 and 16).
 
-Rasa validates every action server response with ``jsonschema.validate(result, schema)``.
-With jsonschema 4.17 that call first checks the (large, constant) schema itself and builds
-a new validator each time: half of the Rasa server's CPU under load went there. Here the
-schema is checked once and one validator is reused, so every response is still validated
-against the same schema and an invalid one still raises ``ValidationError`` with Rasa's
-message.
+Nothing here changes Rasa when imported. ``install()`` (called by the launcher,
+bot/serve.py, after it has checked the installed rasa and rasa-sdk against
+requirements.lock) replaces each function listed in ``PATCHES``, but only if the
+upstream function's source still hashes to the value recorded when the replacement was
+written; otherwise it stops with a message naming the function (``PatchMismatch``).
+tests/bot/test_rasa_patches.py checks the same hashes, so a Rasa upgrade that changes a
+replaced function fails the tests before it can change behaviour. Each patch says what it
+replaces and why:
 
-Every stored event is turned back into its class by ``Event.resolve_by_type``, which walks
-all of Event's subclasses (``inspect.isabstract`` on each) for every event of every tracker
-loaded; a screening's tracker holds a few hundred events. The class found for a type name
-is now remembered; a name not found yet still goes through Rasa's own search.
-
-Every graph run (the NLU pipeline once per message, the policies once per predicted
-action) went through dask: rebuilding the minimal schema by an unmemoised recursion, a
-dask graph and dask's scheduler, for a chain of a few nodes run in one thread. The
-sequential runner computes the order once per set of targets and calls the same nodes with
-the same inputs in dependency order; like dask, a need nobody provides is passed as its
-name, and a RuntimeError becomes Rasa's GraphRunError.
-
-Every call to the action server carried every event of the conversation, serialised to
-JSON (the largest single cost left, and growing with the conversation's length), though
-our actions read only slots, the latest message and the active loop. With
-``cse_events: current_turn`` on the action endpoint, a call carries the events from the
-latest user message on (what rasa_sdk derives a turn's slot changes from); every other
-field of the tracker state is Rasa's own. Without that key nothing changes.
-
-``install()`` is idempotent and is called where Rasa imports our code (the tracker store
-and the NLU components), so the fix is active whenever our model or endpoints are used.
+1. ``RemoteAction._validate_action_result``: Rasa validates every action server response
+   with ``jsonschema.validate(result, schema)``, which (jsonschema 4.17) checks the large,
+   constant schema itself and builds a new validator each time: half of the Rasa server's
+   CPU under load. Here the schema is checked once and one validator reused; an invalid
+   response still raises ``ValidationError`` with Rasa's message.
+2. ``Event.resolve_by_type``: every stored event is turned back into its class by walking
+   all of Event's subclasses; the class found for a type name is now remembered (a name
+   not found yet still goes through Rasa's own search).
+3. ``DaskGraphRunner.run``: every graph run (NLU once per message, the policies once per
+   predicted action) went through dask's scheduler for a chain of a few nodes in one
+   thread. The sequential runner computes the order once per set of targets and calls the
+   same nodes with the same inputs in dependency order; a need nobody provides is passed
+   as its name, and a RuntimeError becomes Rasa's GraphRunError, as with dask.
+4. ``RemoteAction._action_call_format``: every call to the action server carried every
+   event of the conversation. With ``cse_events: current_turn`` on the action endpoint
+   (endpoints.yml), a call carries the events from the latest user message on: the
+   trimming is explicit in that setting, and what rasa_sdk builds from it (slots, the
+   latest message, the active loop, the slots to validate) is the same as from the full
+   tracker (tests/bot/test_rasa_patches.py). Our actions never read ``tracker.events``
+   (a test greps actions/ for it). Rasa's policies always see the full tracker: only the
+   payload sent to the action server is trimmed. Without that key nothing changes.
+5. ``MessageProcessor.parse_message``: NLU (spaCy, the classifier, the safety check) ran
+   on the event loop, so one long message held every other conversation. The same steps
+   now run the NLU graph of any message of 500 characters or more on the text thread
+   (bot/offload.py) and await it.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import rasa
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from bot import offload
+
+logger = logging.getLogger(__name__)
 
 _MARK = "_cse_cached_validator"
 
@@ -155,13 +171,81 @@ def _run_graph(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
     return dict(values.get(target, target) for target in run_targets)
 
 
+async def _parse_message(self: MessageProcessor, message: UserMessage,
+                         tracker: DialogueStateTracker | None = None,
+                         only_output_properties: bool = True) -> dict[str, Any]:
+    """Rasa's ``MessageProcessor.parse_message``, with the NLU graph run off the event loop."""
+    if self.http_interpreter:
+        parse_data = await self.http_interpreter.parse(message)
+    else:
+        if tracker is None:
+            tracker = DialogueStateTracker.from_events(message.sender_id, [])
+        parse_data = await offload.text(self._parse_message_with_graph, message, tracker, only_output_properties,
+                                        size=len(message.text or ""))
+    self._update_full_retrieval_intent(parse_data)
+    self._check_for_unseen_features(parse_data)
+    return parse_data
+
+
+class PatchMismatch(RuntimeError):
+    """An upstream function we replace is not the one the replacement was written for."""
+
+
+@dataclass(frozen=True)
+class Patch:
+    owner: type
+    attribute: str
+    replacement: Callable[..., Any]
+    upstream_sha256: str  # of inspect.getsource() of Rasa 3.6.21's function
+    static: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.owner.__module__}.{self.owner.__qualname__}.{self.attribute}"
+
+
+PATCHES = [
+    Patch(RemoteAction, "_validate_action_result", _validate_action_result,
+          "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42"),
+    Patch(Event, "resolve_by_type", _resolve_by_type,
+          "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968", static=True),
+    Patch(DaskGraphRunner, "run", _run_graph,
+          "45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e"),
+    Patch(RemoteAction, "_action_call_format", _action_call_format,
+          "428795b944f22edba142d278ec47a30098975b01463ba337ec447dade52a0492"),
+    Patch(MessageProcessor, "parse_message", _parse_message,
+          "b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc"),
+]
+_originals: dict[str, Callable[..., Any]] = {p.name: getattr(p.owner, p.attribute) for p in PATCHES}
+
+
+def upstream(patch: Patch) -> Callable[..., Any]:
+    """Rasa's own function that ``patch`` replaces."""
+    return _originals[patch.name]
+
+
+def source_sha256(fn: Callable[..., Any]) -> str:
+    return hashlib.sha256(inspect.getsource(fn).encode()).hexdigest()
+
+
+def mismatches() -> list[str]:
+    """The patched functions whose upstream source is not the one recorded."""
+    return [p.name for p in PATCHES if source_sha256(upstream(p)) != p.upstream_sha256]
+
+
+def installed() -> bool:
+    return getattr(RemoteAction, _MARK, False)
+
+
 def install() -> None:
-    """Replace RemoteAction's per-call validation, Event's class search and the dask graph
-    runner with the cached and sequential versions above."""
-    if getattr(RemoteAction, _MARK, False):
+    """Check every upstream function, then apply every patch (idempotent)."""
+    if installed():
         return
-    DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
-    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
+    changed = mismatches()
+    if changed:
+        raise PatchMismatch("Rasa's code changed under these patches (bot/rasa_patches.py); review each "
+                            "replacement against the new upstream and update its hash: " + ", ".join(changed))
+    for patch in PATCHES:
+        setattr(patch.owner, patch.attribute, staticmethod(patch.replacement) if patch.static else patch.replacement)
+        logger.debug("patched %s", patch.name)
     setattr(RemoteAction, _MARK, True)

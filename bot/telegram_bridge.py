@@ -46,8 +46,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import identity
-from cse_core import knowledge
+from bot.channels import identity, texts
 from cse_core.redaction import logs as redaction_logs
 
 # What each command says to Rasa: intent payloads, so NLU changes cannot break them.
@@ -66,10 +65,7 @@ SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
-def say(key: str) -> str:
-    """The words for ``key`` from knowledge/messages.yml."""
-    k = knowledge.get()
-    return k.fill_contacts(str(k.message(key))).strip()
+say = texts.say  # the words for a knowledge/messages.yml key, contacts filled in (shared by every channel)
 
 
 # --- Rasa -----------------------------------------------------------------------------
@@ -92,6 +88,8 @@ async def ask_rasa(client: httpx.AsyncClient, rasa_url: str, sender: str, messag
         # The header lets a load balancer keep a conversation on one replica (docs/scaling.md).
         response = await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
                                      headers={"X-Conversation-Id": sender})
+        if response.status_code in (429, 503) and _kind_reply(response):
+            return _kind_reply(response)  # refused for now, with words for the user (999 first if in danger)
         response.raise_for_status()
         replies = response.json()
     except (httpx.HTTPError, ValueError) as exc:
@@ -101,6 +99,14 @@ async def ask_rasa(client: httpx.AsyncClient, rasa_url: str, sender: str, messag
         logger.warning("Rasa unavailable: reply is not a list")
         raise RasaUnavailable("reply is not a list")
     return [reply for reply in replies if isinstance(reply, dict)]
+
+
+def _kind_reply(response: httpx.Response) -> list[dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    return [m for m in body if isinstance(m, dict) and m.get("text")] if isinstance(body, list) else []
 
 
 # --- Rendering Rasa's replies -----------------------------------------------------------

@@ -122,14 +122,15 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
 fi
 
 # 2. One action server (127.0.0.1 only; rasa_sdk reads SANIC_HOST) and two Rasa replicas.
-SANIC_HOST=127.0.0.1 "$PY" -m rasa_sdk --actions actions --port "$CSE_ACTIONS_PORT" \
+SANIC_HOST=127.0.0.1 "$PY" -m bot.serve actions --port "$CSE_ACTIONS_PORT" \
   >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!); names+=("action server (port $CSE_ACTIONS_PORT)"); logs+=("$LOG_DIR/actions.log")
 
 for replica in a b; do
   if [ "$replica" = a ]; then port="$RASA_PORT_A"; else port="$RASA_PORT_B"; fi
-  .venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
-    --port "$port" --interface 127.0.0.1 --cors "*" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
+  # The launcher (bot/serve.py); the API token goes in the environment, never argv.
+  RASA_AUTH_TOKEN="$RASA_AUTH_TOKEN" "$PY" -m bot.serve rasa --model "$MODEL" --endpoints "$ENDPOINTS" \
+    --credentials credentials.yml --port "$port" --interface 127.0.0.1 \
     >"$LOG_DIR/rasa-$replica.log" 2>&1 &
   pids+=($!); names+=("Rasa replica $replica (port $port)"); logs+=("$LOG_DIR/rasa-$replica.log")
 done

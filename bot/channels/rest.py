@@ -1,28 +1,34 @@
-"""The REST channel every client uses, at /webhooks/rest/webhook, made safe (issue 5).
+"""The REST channel every client uses, at /webhooks/rest/webhook (issues 5, 13).
 
 Same contract as Rasa's RestInput: POST {"sender": ..., "message": ...} -> a list of bot
-messages. Differences: if the conversation could not be stored, the reply says so
-honestly; errors are logged without the user's text; GET /webhooks/rest/health reports
-the database (503 while it is failing).
+messages. Every message goes through bot/channels/gateway.py (limits, admission,
+deadlines, the replies when Rasa cannot answer). Differences from Rasa's channel:
+
+- a malformed body or sender id gets a 400 with a plain explanation, never a 500;
+- refused messages get 429 (this sender) or 503 (everyone) with Retry-After, and the kind
+  reply in the body;
+- GET /webhooks/rest/ is liveness (the process answers); GET /webhooks/rest/health is the
+  whole assistant's readiness (model loaded, database answering now, action server
+  answering: `make run`'s "ready" and false while any part is down); GET
+  /webhooks/rest/ready is this replica's readiness for a load balancer (model and
+  database: a replica without its action server still sends 999, so it stays in). All say
+  only ``{"status": "ok"}`` or ``{"status": "unavailable"}``, never internals;
+- errors are logged without the user's text.
 """
 
 from __future__ import annotations
 
-import logging
-from asyncio import CancelledError
+import json
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import tracker_store
-from bot.channels import admission, identity
-from cse_core import knowledge
-
-logger = logging.getLogger(__name__)
+from bot.channels import gateway, identity
 
 
 class SafeRestInput(RestInput):
@@ -34,34 +40,49 @@ class SafeRestInput(RestInput):
         webhook = Blueprint("safe_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
-        async def status(request: Request) -> HTTPResponse:
+        async def live(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
         @webhook.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            store = tracker_store.find(request.app.ctx.agent.tracker_store)
-            report = store.health.as_dict() if store else {"database": "not configured"}
-            return response.json(report, status=200 if report["database"] != "failing" else 503)
+            return _status(await gateway.ready(getattr(request.app.ctx, "agent", None)))
+
+        @webhook.route("/ready", methods=["GET"])
+        async def replica_ready(request: Request) -> HTTPResponse:
+            return _status(await gateway.ready(getattr(request.app.ctx, "agent", None), action_server=False))
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            # a keyed hash, namespaced "rest-": the client's own id is never stored (issue 14)
-            sender_id = identity.sender_id(self.name(), await self._extract_sender(request))
-            text = self._extract_message(request)
-            collector = CollectingOutputChannel()
             try:
-                async with admission.admitted():
-                    await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                                     metadata=self.get_metadata(request)))
-            except CancelledError:
-                logger.error("REST message timed out")
-            except Exception as exc:  # never log the user's text
-                logger.error("REST message failed: %s", exc.__class__.__name__)
-            store = tracker_store.find(request.app.ctx.agent.tracker_store)
-            if store is not None and store.take_failure(sender_id):
-                k = knowledge.get()
-                collector.messages.append({"recipient_id": sender_id,
-                                           "text": k.fill_contacts(k.message("storage_down"))})
-            return response.json(collector.messages)
+                body = _body(request)
+                raw_sender = gateway.check_sender(body.get("sender"))
+                text = gateway.check_message(body.get("message"))
+            except gateway.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            # a keyed hash, namespaced "rest-": the client's own id is never stored (issue 14)
+            sender = identity.sender_id(self.name(), raw_sender)
+            reply = await gateway.converse(sender, text, self.name(), on_new_message, self._metadata(request))
+            headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after else None
+            return response.json(reply.messages, status=reply.status, headers=headers)
 
         return webhook
+
+    def _metadata(self, request: Request) -> dict[str, Any] | None:
+        try:
+            return self.get_metadata(request)
+        except Exception:  # a client's odd metadata must not cost the message
+            return None
+
+
+def _status(ok: bool) -> HTTPResponse:
+    return response.json({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise gateway.BadRequest('expected a JSON body: {"sender": "...", "message": "..."}') from None
+    if not isinstance(body, dict):
+        raise gateway.BadRequest('expected a JSON object: {"sender": "...", "message": "..."}')
+    return body

@@ -47,9 +47,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import tracker_store
-from bot.channels import identity
-from cse_core import knowledge
+from bot.channels import gateway, identity
 
 logger = logging.getLogger(__name__)
 
@@ -488,20 +486,11 @@ class TeamsInput(InputChannel):
 
     async def handle(self, app: Sanic, activity: dict[str, Any], text: str,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """One message through the same gateway as REST (limits, admission, deadlines, the
+        replies when Rasa cannot answer), the replies posted to the conversation."""
         # Teams' per-user id, as a keyed hash namespaced "teams-": never stored raw (issue 14)
         sender_id = identity.sender_id(self.name(), str(activity["from"]["id"]))
         output = TeamsOutput(activity, self.tokens)
-        try:
-            await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name()))
-        except Exception as exc:  # never log the user's text
-            logger.error("Teams: message failed: %s", exc.__class__.__name__)
-        await self.report_storage_failure(app, sender_id, output)
-
-    @staticmethod
-    async def report_storage_failure(app: Sanic, sender_id: str, output: TeamsOutput) -> None:
-        """As over REST: tell the user honestly if their conversation could not be stored."""
-        agent = getattr(app.ctx, "agent", None)
-        store = tracker_store.find(agent.tracker_store) if agent else None
-        if store is not None and store.take_failure(sender_id):
-            k = knowledge.get()
-            await output.send_text_message(sender_id, k.fill_contacts(k.message("storage_down")))
+        reply = await gateway.converse(sender_id, text, self.name(), on_new_message)
+        for message in reply.messages:  # as collected: send_response takes them without recipient_id
+            await output.send_response(sender_id, {k: v for k, v in message.items() if k != "recipient_id"})

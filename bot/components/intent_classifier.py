@@ -27,11 +27,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from bot import rasa_patches
 from bot.components.digest_cache import DigestCache
 
 MODEL_FILE = "tfidf_intent_classifier.pkl"
-rasa_patches.install()  # cached validation of action server responses (bot/rasa_patches.py)
 
 
 def _document(message: Message) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from cse_core import screening
 from cse_core.knowledge import get
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
 
 
 def make_tracker(text: str = "", intent: str = "", slots: dict[str, Any] | None = None,

@@ -90,6 +90,16 @@ def test_the_999_reply_comes_first_then_the_answer():
     ranking = [{"name": "emergency", "confidence": 1.0}, {"name": "ask_contact_cap", "confidence": 0.4}]
     tracker = make_tracker("my 14 year old is being picked up by older men in a car tonight, what's the CAP number",
                            "emergency", ranking=ranking)
+    # 999 is Rasa's own response (utter_emergency, words from knowledge/), sent before this
+    # action by every emergency rule, so it goes out even when the action server is down.
+    import yaml
+
+    from tests.actions.conftest import ROOT_DIR
+
+    for rule in yaml.safe_load((ROOT_DIR / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]:
+        steps = [step.get("intent") or step.get("action") for step in rule["steps"]]
+        if "emergency" in steps and steps[0] == "emergency":
+            assert steps[1:3] == ["utter_emergency", "action_emergency"], rule["rule"]
     messages, _ = run(ActionEmergency(), tracker)
-    assert "999" in messages[0]["text"].splitlines()[0]
+    assert "call the Police on 999 now" not in texts(messages), "not said twice"
     assert "Running away" in texts(messages) or "Contact with abusive adults" in texts(messages)

@@ -1,4 +1,6 @@
-"""bot/rasa_patches.py: each speed fix gives exactly what Rasa's own code gives."""
+"""bot/rasa_patches.py: each patch is applied only by an explicit install(), only over the
+upstream function it was written for (by the hash of its source), and gives exactly what
+Rasa's own code gives."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-import bot.tracker_store  # noqa: F401  (importing our Rasa code installs the patch)
 from bot import rasa_patches
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 VALID = [
     {"events": [], "responses": []},
@@ -36,8 +39,51 @@ def _action() -> RemoteAction:
     return RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 
-def test_importing_our_rasa_code_installs_the_patch():
-    assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+def test_each_upstream_function_is_the_one_the_patch_was_written_for():
+    """Fails when a Rasa upgrade changes a function we replace: review the replacement
+    against the new upstream, then record the new hash in PATCHES."""
+    for patch in rasa_patches.PATCHES:
+        assert rasa_patches.source_sha256(rasa_patches.upstream(patch)) == patch.upstream_sha256, patch.name
+
+
+def test_a_changed_upstream_stops_the_install(monkeypatch):
+    changed = rasa_patches.PATCHES[0].__class__(**{**rasa_patches.PATCHES[0].__dict__, "upstream_sha256": "0" * 64})
+    monkeypatch.setattr(rasa_patches, "PATCHES", [changed, *rasa_patches.PATCHES[1:]])
+    monkeypatch.setattr(RemoteAction, rasa_patches._MARK, False, raising=False)
+    with pytest.raises(rasa_patches.PatchMismatch, match="_validate_action_result"):
+        rasa_patches.install()
+
+
+def test_importing_our_rasa_code_changes_nothing_until_install():
+    import subprocess
+    import sys
+
+    code = ("import bot.tracker_store, bot.components.intent_classifier, bot.channels.rest; "
+            "from rasa.core.actions.action import RemoteAction; from bot import rasa_patches; "
+            "assert not rasa_patches.installed(); "
+            "assert RemoteAction._validate_action_result is not rasa_patches._validate_action_result; "
+            "rasa_patches.install(); assert rasa_patches.installed()")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed():
+    rasa_patches.install()
+    yield
+
+
+def test_install_applies_every_patch():
+    for patch in rasa_patches.PATCHES:
+        assert getattr(patch.owner, patch.attribute) is patch.replacement, patch.name
+
+
+def test_our_actions_never_read_the_trimmed_events():
+    """cse_events: current_turn trims the events sent to the action server; our actions
+    must read slots, the latest message and the active loop only."""
+    for path in (ROOT / "actions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "tracker.events" not in source and "get_last_event_for" not in source, path.name
 
 
 @pytest.mark.parametrize("result", VALID)
@@ -219,6 +265,65 @@ def test_the_sdk_builds_the_same_tracker_view_our_actions_read():
 
     full, turn = (Tracker.from_dict(_call(s)["tracker"]) for s in (None, "current_turn"))
     for view in (lambda t: t.slots, lambda t: t.latest_message, lambda t: t.active_loop,
-                 lambda t: t.sender_id, lambda t: t.latest_action_name,
+                 lambda t: t.sender_id, lambda t: t.latest_action_name, lambda t: t.slots_to_validate(),
                  lambda t: list(t.get_latest_entity_values("age"))):
         assert view(turn) == view(full)
+
+
+# --- NLU off the event loop ------------------------------------------------------------------
+
+LONG = "I am worried about my daughter because " * 20  # over offload.INLINE_TEXT_CHARS
+
+
+def test_nlu_of_a_long_message_runs_on_the_text_thread_not_the_event_loop():
+    import asyncio
+    import threading
+
+    from rasa.core.channels.channel import UserMessage
+
+    seen = {}
+
+    class Processor:
+        http_interpreter = None
+
+        def _parse_message_with_graph(self, message, tracker, only_output_properties=True):
+            seen["thread"] = threading.current_thread().name
+            return {"text": message.text, "intent": {"name": "greet", "confidence": 1.0}, "entities": []}
+
+        def _update_full_retrieval_intent(self, parse_data):
+            seen["updated"] = True
+
+        def _check_for_unseen_features(self, parse_data):
+            seen["checked"] = True
+
+    async def main() -> dict:
+        loop_thread = threading.current_thread().name
+        result = await rasa_patches._parse_message(Processor(), UserMessage(LONG, sender_id="s"))
+        assert seen["thread"] == "cse-text" != loop_thread
+        await rasa_patches._parse_message(Processor(), UserMessage("hello", sender_id="s"))
+        assert seen["thread"] == loop_thread, "a short message stays on the loop (cheaper than two switches)"
+        return result
+
+    assert asyncio.run(main())["intent"]["name"] == "greet"
+    assert seen["updated"] and seen["checked"]
+
+
+def test_redaction_of_a_long_message_for_storage_runs_on_the_text_thread(tmp_path, monkeypatch):
+    import asyncio
+    import threading
+
+    from bot import tracker_store
+
+    threads = set()
+    real = tracker_store.redact_event
+
+    def recording(data: dict) -> dict:
+        threads.add(threading.current_thread().name)
+        return real(data)
+
+    monkeypatch.setattr(tracker_store, "redact_event", recording)
+    store = tracker_store.RedactingSQLTrackerStore(Domain.empty(), url=f"sqlite:///{tmp_path / 'cse.db'}")
+    tracker = DialogueStateTracker("long", [])
+    tracker.update(UserUttered(LONG, {"name": "ask_signs", "confidence": 1.0}))
+    asyncio.run(store.save(tracker))
+    assert threads == {"cse-text"}

@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import RedactingSQLTrackerStore
+from bot.tracker_store import RedactingSQLTrackerStore, StoreUnavailable
 from cse_core import storage
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -96,11 +96,16 @@ def test_password_is_not_in_the_error():
     assert "hunter2" not in str(err.value)
 
 
-def test_database_failing_while_running_is_reported_not_hidden(postgres_url):
+def test_a_database_failure_stops_the_turn_and_readiness_tells_the_truth_now(postgres_url):
+    """Read and save raise StoreUnavailable (which Rasa's FailSafeTrackerStore cannot
+    swallow into an empty in-memory tracker); nothing partial is written; readiness is
+    false during the outage and true again once the database is back, without a restart."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
     store = RedactingSQLTrackerStore(Domain.empty(), url=postgres_url)
     sender = uuid.uuid4().hex
     asyncio.run(store.save(conversation(sender)))
-    assert store.health.ok
+    assert asyncio.run(store.ready())
     name = postgres_url.rsplit("/", 1)[1]
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # a real outage: no new connections, existing ones killed
@@ -108,20 +113,39 @@ def test_database_failing_while_running_is_reported_not_hidden(postgres_url):
         conn.execute(sa.text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
     try:
         store.engine.dispose()
-        tracker = conversation(sender, text="second message")
-        asyncio.run(store.save(tracker))  # must not raise into Rasa's FailSafeTrackerStore
-        assert not store.health.ok
-        assert store.health.as_dict()["database"] == "failing"
-        assert store.take_failure(sender) is True
-        assert store.take_failure(sender) is False
-        assert asyncio.run(store.retrieve(sender)) is None
+        wrapped = FailSafeTrackerStore(store)  # as Rasa's agent wraps every tracker store
+        with pytest.raises(StoreUnavailable):
+            asyncio.run(wrapped.retrieve(sender))
+        longer = conversation(sender, text="second message")
+        _turn(longer, "third message")
+        with pytest.raises(StoreUnavailable):
+            asyncio.run(wrapped.save(longer))
+        store._ready = (0.0, True)  # no cached answer: ask the database now
+        assert not asyncio.run(store.ready())
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
-    store.engine.dispose()
-    asyncio.run(store.save(conversation(uuid.uuid4().hex)))
-    assert store.health.ok
+    store._ready = (0.0, False)
+    assert asyncio.run(store.ready())
+    assert len(stored_rows(store.engine, sender)) == 4, "nothing of the failed save was kept"
+    restored = asyncio.run(store.retrieve(sender))
+    assert len([e for e in restored.events if isinstance(e, UserUttered)]) == 1, "the conversation as it was"
+    asyncio.run(store.save(longer))  # the next save after recovery stores the turn whole
+    assert len(stored_rows(store.engine, sender)) == len(longer.events)
+
+
+def test_a_write_too_big_for_a_column_fails_that_message_only(sqlite_url, postgres_url):
+    """A sender id over 255 characters raised a DataError on PostgreSQL and left the store
+    "failing" for good; now it fails that save alone and the store stays ready."""
+    store = RedactingSQLTrackerStore(Domain.empty(), url=postgres_url)
+    with pytest.raises(StoreUnavailable):
+        asyncio.run(store.save(conversation("x" * 300)))
+    store._ready = (0.0, False)
+    assert asyncio.run(store.ready())
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(conversation(sender)))
+    assert len(stored_rows(store.engine, sender)) == 4
 
 
 def test_purge_deletes_only_what_is_older_than_the_retention_period(sqlite_url):
@@ -197,3 +221,20 @@ def test_a_tracker_the_store_did_not_load_is_counted_before_saving(url):
     _turn(longer, "one more")
     asyncio.run(store.save(longer))
     assert len(stored_rows(store.engine, sender)) == len(longer.events)
+
+
+def test_database_server_calls_leave_the_event_loop_sqlite_calls_do_not(sqlite_url, postgres_url, monkeypatch):
+    import threading
+
+    for url, expected in ((postgres_url, "cse-db"), (sqlite_url, "MainThread")):
+        store = RedactingSQLTrackerStore(Domain.empty(), url=url)
+        threads = []
+        real = store._fetch
+
+        def fetch(query, sender, real=real, threads=threads):
+            threads.append(threading.current_thread().name)
+            return real(query, sender)
+
+        monkeypatch.setattr(store, "_fetch", fetch)
+        asyncio.run(store.retrieve(uuid.uuid4().hex))
+        assert threads and threads[0].startswith(expected), (url.split(":")[0], threads)

@@ -156,7 +156,7 @@ def _command(service: dict[str, Any]) -> str:
 
 
 def _rasa_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: s for name, s in compose["services"].items() if "rasa run" in _command(s)}
+    return {name: s for name, s in compose["services"].items() if "bot.serve rasa" in _command(s)}
 
 
 def test_compose_runs_at_least_two_rasa_replicas_on_the_scale_endpoints(compose):
@@ -166,8 +166,8 @@ def test_compose_runs_at_least_two_rasa_replicas_on_the_scale_endpoints(compose)
     for name, service in rasa.items():
         command = _command(service)
         assert "--endpoints deploy/endpoints.scale.yml" in command, name
-        # ($$ is Compose's escape for a literal $: the shell in the container reads the file.)
-        assert "--enable-api --auth-token \"$$(cat /run/secrets/rasa_auth_token)\"" in command, name
+        # The launcher reads the token from the secret file: never in argv.
+        assert "--auth-token-file /run/secrets/rasa_auth_token" in command and "--auth-token " not in command, name
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
         assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
     assert "COPY deploy/endpoints.scale.yml" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
@@ -295,8 +295,12 @@ def test_k8s_runs_at_least_two_rasa_replicas_on_the_scale_endpoints():
     assert rasa["spec"]["selector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
     container = pod["spec"]["containers"][0]
     args = " ".join(container["args"])
-    assert args.startswith("rasa run ") and "--endpoints deploy/endpoints.scale.yml" in args
-    assert "--auth-token $(RASA_AUTH_TOKEN)" in args
+    assert args.startswith("python -m bot.serve rasa ") and "--endpoints deploy/endpoints.scale.yml" in args
+    assert "auth-token" not in args and "--cors" not in args, "the token never in argv; CORS from CSE_WEB_ORIGINS"
+    env = {e["name"]: e for e in container["env"]}
+    assert env["RASA_AUTH_TOKEN"]["valueFrom"]["secretKeyRef"]["name"] == SECRET_NAME
+    assert container["readinessProbe"]["httpGet"]["path"] == "/webhooks/rest/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/webhooks/rest/"
     assert [c["name"] for c in pod["spec"]["initContainers"]] == ["migrate"]
     assert _find("PodDisruptionBudget", "cse-rasa")["spec"]["minAvailable"] >= 1
     service = _find("Service", "cse-rasa")
@@ -321,6 +325,34 @@ def test_k8s_gives_every_pod_what_the_endpoints_file_needs():
         assert _find("Service", name)["metadata"]["name"] == config[setting]
     assert config["CSE_ACTIONS_PORT"] == str(_find("Service", "cse-actions")["spec"]["ports"][0]["port"])
     assert config["CSE_REDIS_PORT"] == str(_find("Service", "cse-redis")["spec"]["ports"][0]["port"])
+
+
+def test_k8s_schedules_the_retention_purge():
+    cron = _find("CronJob", "cse-purge")
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    assert len(cron["spec"]["schedule"].split()) == 5
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]
+    container = pod["spec"]["containers"][0]
+    assert container["args"] == ["python", "-m", "cse_core.purge"]
+    assert container["envFrom"] == [{"configMapRef": {"name": "cse-config"}}]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["CSE_DATABASE_URL"]["value"] == "postgresql://cse:$(CSE_POSTGRES_PASSWORD)@$(CSE_DB_HOST):5432/cse"
+    assert "CSE_RETENTION_DAYS" in _find("ConfigMap", "cse-config")["data"]
+    policy = _find("NetworkPolicy", "cse-postgres-from-assistant")
+    allowed = [peer["podSelector"]["matchLabels"] for rule in policy["spec"]["ingress"] for peer in rule["from"]]
+    assert pod["metadata"]["labels"]["app.kubernetes.io/component"] == "purge"
+    assert {"app.kubernetes.io/component": "purge"} in allowed, "the purge may reach the database"
+
+
+def test_compose_schedules_the_retention_purge_and_restarts_every_server(compose):
+    purge = compose["services"]["purge"]
+    assert "python -m cse_core.purge" in " ".join(purge["command"]) and "sleep 86400" in " ".join(purge["command"])
+    assert purge["restart"] == "unless-stopped"
+    for name in ("rasa-1", "rasa-2", "actions", "lb", "postgres", "redis", "purge"):
+        assert compose["services"][name]["restart"] == "unless-stopped", name
+    rasa = compose["services"]["rasa-1"]
+    assert rasa["command"][:4] == ["python", "-m", "bot.serve", "rasa"]
+    assert "--auth-token-file" in rasa["command"] and "/webhooks/rest/ready" in " ".join(rasa["healthcheck"]["test"])
 
 
 def test_k8s_ingress_hashes_on_the_conversation():
