@@ -169,8 +169,8 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
     """A message naming one or more topics: a comparison, a pathway cell, a fact, a linked
     entry, or the topic itself where the classifier is less sure than the words."""
     current = k.entries.get(ctx.entry or "")
-    every = [k.entries[m] for m in cues.mentions]
-    if cues.compare and len(every) == 2 and len(entries) < 2:
+    every = [k.entries[m] for m in cues.mentions if m not in ("what_is_cse", "about_guidance")]
+    if cues.compare and len(every) >= 2 and len(entries) < 2:
         entries = every  # "sexting and online grooming": both, however general one of them is
     if cues.compare and len(entries) >= 2:
         return compare_reply(k, t, entries[0], entries[1], audience, ctx)
@@ -210,7 +210,9 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
                     return _with_term(k, t, reply, cues, ctx) if reply else None
 
     intent_entry = k.entry_for_intent(intent)
-    target = entries[0] if not pathway_ids else k.entries[cues.pathway_mentions[0]]
+    if not plain:
+        return None  # a case status alone ("kids in care") describes a child; it asks nothing
+    target = plain[0]
     if intent_entry is not None and target.parent == intent_entry.id:
         # "explain the befriending and grooming model": the model, not the overview
         return _with_term(k, t, entry_reply(k, target, audience, ctx), cues, ctx)
@@ -253,6 +255,11 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             holder = followup.fact_for(k, t, current, attribute)
             if holder is not None:
                 return fact_reply(k, t, holder, attribute, ctx, cues.attributes)
+        absent = [a for a in cues.attributes if a in followup.SAY_ABSENT]
+        if absent and not current.pathway:
+            label = msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
+            prefix = msg(t, "no_fact").format(what=label, title=current.title)
+            return entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
     entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in cues.mentions])
     if entries:
         return _named(k, t, cues, entries, intent, confidence, ctx, audience, text)
