@@ -119,8 +119,8 @@ bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
 	$(PY) -m bench.safety_latency
 
-# Blind evaluation over REST (bench/blind_eval.py); the sets live outside the repository
-# (CSE_BLIND_DIR, default /work/blind) so they never reach training. EVAL_ARGS="--sets safety".
+# Blind evaluation over REST (bench/blind_eval.py); the sets in eval/blind/ are never read by
+# training (CSE_BLIND_DIR overrides the folder). EVAL_ARGS="--sets safety".
 eval: $(MODEL)
 	$(PY) -m bench.blind_eval $(EVAL_ARGS)
 

@@ -16,7 +16,7 @@ Items are split deterministically into ``dev`` (about 40%, whose failures may be
 developing) and ``test`` (only its figures are looked at). Only figures are printed unless
 ``--show dev``.
 
-    .venv/bin/python -m bench.blind_eval --sets followups situations public --blind /work/blind
+    .venv/bin/python -m bench.blind_eval --sets followups situations public --blind eval/blind
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ def report(tally: Tally, split: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--blind", type=Path, default=Path(os.environ.get("CSE_BLIND_DIR", "/work/blind")))
+    ap.add_argument("--blind", type=Path, default=Path(os.environ.get("CSE_BLIND_DIR", ROOT / "eval" / "blind")))
     ap.add_argument("--sets", nargs="+", default=["followups", "situations", "public"],
                     choices=["followups", "situations", "public", "safety"])
     ap.add_argument("--url", help="a running assistant (default: start one from models/cse.tar.gz)")

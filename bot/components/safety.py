@@ -26,11 +26,15 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.digest_cache import DigestCache
-from cse_core import safety
+from cse_core import knowledge, parsing, safety
 
 SAFETY_KEY = "safety"
 SAFETY_INTENTS = {"emergency", "disclosure"}
 OTHERS_MAX = 0.5  # the highest confidence another intent keeps after an override
+# A message this short that names a case status ("she's got a social worker") is an answer
+# or a question about services; the classifier learned "she's got" from emergencies and may
+# not alarm on it. The deterministic check still runs on it first.
+ANSWER_MAX_WORDS = 8
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -76,6 +80,8 @@ class SafetyCheck(GraphComponent):
         mass = sum(scores.get(name, 0.0) for name in SAFETY_INTENTS)
         if mass < self.config["classifier_min_mass"] or len(text.split()) < self.config["classifier_min_words"]:
             return None
+        if _names_a_case_status(text):
+            return None
         return max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
 
     @staticmethod
@@ -99,3 +105,10 @@ class SafetyCheck(GraphComponent):
         top = {INTENT_NAME_KEY: intent, "confidence": 1.0}
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def _names_a_case_status(text: str) -> bool:
+    """A short message that is only a case status in people's words (see ANSWER_MAX_WORDS)."""
+    if len(text.split()) > ANSWER_MAX_WORDS:
+        return False
+    return parsing.case_status_from_text(knowledge.get(), text) is not None

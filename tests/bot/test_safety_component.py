@@ -62,3 +62,23 @@ def test_an_ordinary_question_still_falls_back_when_the_classifier_is_unsure():
 def test_a_safety_intent_the_check_does_not_confirm_gives_way_for_a_typed_answer():
     message = _message("she's 14", [("emergency", 0.5), ("inform_age", 0.45)])
     assert _run(message) == "inform_age"
+
+
+@pytest.mark.parametrize("text", ["she's got a social worker", "early help are working with us",
+                                  "placed here by another council"])
+def test_a_case_status_in_peoples_words_is_an_answer_not_an_alarm(text):
+    """CI found it: inside the pre-screen "she's got a social worker" drew 999, because the
+    classifier learned "she's got" from emergencies; the answer must reach the form."""
+    message = _message(text, [("emergency", 0.4), ("ask_pathway", 0.3), ("disclosure", 0.1)])
+    assert _run(message) == "ask_pathway"
+
+
+def test_a_case_status_does_not_hide_danger_the_check_finds():
+    message = _message("she's got a social worker but he's got a knife to her now", [("ask_pathway", 0.6)])
+    assert _run(message) == "emergency"
+
+
+def test_a_long_message_naming_a_case_status_is_still_judged_by_the_classifier():
+    text = "she has a social worker and she is not answering and i think something is really wrong"
+    message = _message(text, [("emergency", 0.5), ("ask_pathway", 0.3)])
+    assert _run(message) == "emergency"
