@@ -82,7 +82,7 @@ class Index:
                         lines.append(n)
             for fact in _facts(entry.id):
                 n = _norm(k.fill_contacts(fact))
-                if len(n) >= 25:
+                if len(n) >= 12:  # a fact is short and all of it answers ("The MEG is held monthly.")
                     lines.append(n)
             index.snippets[entry.id] = sorted(set(lines), key=len, reverse=True)
         for key, value in [*k.messages.items(), *_conversation_messages().items()]:

@@ -53,7 +53,7 @@ CONFIDENT = 0.6
 SURE = 0.9
 # Entries named by very general words ("CSE", "the guidance", "grooming"): set aside when a
 # message names something more specific, and no obstacle to reading a worried parent.
-_GENERAL = {"what_is_cse", "about_guidance", "grooming_stages", "signs", "online_grooming"}
+_GENERAL = {"what_is_cse", "about_guidance", "grooming_stages", "signs", "online_grooming", "contact_cap", "what_to_do"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +187,12 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
         if level:
             return cell_reply(k, t, chosen, level, ctx)
         maps = intent == "ask_process_map" or "process_map" in cues.mentions
-        if not maps and (len(set(pathway_ids)) > 1 or "what_happens" in cues.kinds or intent == "ask_pathway"):
+        # "what if it was a new case instead?" after a pathway, or "what about new cases?"
+        # ...or "our lad's in a placement in another county, who deals with it?"
+        named_fully = max(cues.spans.get(m, 0) for m in cues.pathway_mentions) >= 3
+        asks_pathway = ctx.pathway is not None or cues.opener or intent == "ask_pathway" or (
+            named_fully and (bool(cues.attributes) or parsing.is_question(text)))
+        if not maps and (len(set(pathway_ids)) > 1 or "what_happens" in cues.kinds or asks_pathway):
             entry = pathway_entry(k, chosen)
             if entry is not None:
                 return entry_reply(k, entry, audience, ctx, "answer")
@@ -241,14 +246,17 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
 
     if t.not_covered and t.not_covered.find(doc) and not s.describes_concern:
         return Reply([Message(k.fill_contacts(k.message("out_of_scope")).strip())], ctx, "not_covered")
+    current = k.entries.get(ctx.entry or "")
+    names_a_sibling = current is not None and current.parent is not None and any(
+        k.entries[m].parent == current.parent and cues.spans.get(m, 0) >= 2 for m in cues.mentions)
     if not in_form:
-        reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx)
-        if reply is not None:
-            return reply
+        if not names_a_sibling:  # "the one where they pretend to be her bf" asks for another model
+            reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx)
+            if reply is not None:
+                return reply
     elif not (parsing.is_question(text) or cues.attributes or cues.kinds or cues.compare):
         return None  # a pre-screen answer the form did not understand is asked again, not answered
 
-    current = k.entries.get(ctx.entry or "")
     if current is not None and cues.attributes and cues.pointer:
         # "who goes to it, is it just social care?" asks about the topic, whatever else it names
         for attribute in cues.attributes:
@@ -260,7 +268,15 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             label = msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
             prefix = msg(t, "no_fact").format(what=label, title=current.title)
             return entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
-    entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in cues.mentions])
+    mentions = cues.mentions
+    if current is not None and current.parent and not current.pathway and {"next", "previous"} & set(cues.kinds):
+        # "what's the stage before?" after a stage: "stage" names the overview, the step is the stage's
+        mentions = [m for m in mentions if m != current.parent]
+        if not mentions:
+            target = followup.step(k, current, 1 if "next" in cues.kinds else -1)
+            if target is not None:
+                return entry_reply(k, target, audience, ctx, "link")
+    entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in mentions])
     if entries:
         return _named(k, t, cues, entries, intent, confidence, ctx, audience, text)
 
@@ -281,7 +297,8 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         if intent_entry is None or confidence < CONFIDENT or intent_entry.id == term.entry:
             return _with_term(k, t, entry_reply(k, k.entries[term.entry], audience, ctx, "term"), cues, ctx)
         return None
-    if "what_now" in cues.kinds and cues.words <= 10:
+    out_of_scope = intent == "out_of_scope" and confidence >= CONFIDENT  # "my car failed its MOT, what now"
+    if "what_now" in cues.kinds and cues.words <= 10 and not out_of_scope:
         return entry_reply(k, k.entries["what_to_do"], audience, ctx, "what_now")
     contact = set(cues.attributes) & {"phone", "email", "form", "website", "hours"}
     if current is None and contact and cues.words <= 5:

@@ -120,6 +120,13 @@ def test_a_level_after_a_screening_outcome_is_read_against_its_pathway(k, t):
     ("stage_exchange_of_favours", "and what happens after control?", "stage_exploitation"),
     ("model_boyfriend", "and the party model?", "model_party"),
     ("meg", "tell me more", "mesa"),
+    # found by the second blind set's dev split (own wording here)
+    ("stage_exchange_of_favours", "which stage comes before it", "stage_befriending"),
+    ("stage_befriending", "and after?", "stage_exchange_of_favours"),
+    ("model_befriending", "which one is it where he pretends to be her boyfriend", "model_boyfriend"),
+    ("survival_brain", "and the bonding bit", "trauma_bonding"),
+    ("sexting", "and if they threaten to post the photos?", "image_threats"),
+    ("online_grooming", "does it happen on roblox too", "online_grooming"),
 ])
 def test_follow_ups_lead_to_the_entry_they_mean(k, t, topic, question, expected):
     reply = say(k, t, question, Context(topic))
@@ -276,3 +283,34 @@ def test_other_kinds_of_safeguarding_are_out_of_scope(k, t, question):
 def test_what_happens_next_on_a_route_is_the_route(k, t):
     reply = say(k, t, "what happens next?", Context("pathway_open_early_help", "open_early_help"))
     assert reply.context.pathway == "open_early_help"
+
+
+# --- found by the second blind set's dev split (own wording here) ------------------------
+
+
+@pytest.mark.parametrize("question", ["what if it was a new case instead?", "and for a new case"])
+def test_another_case_status_after_a_pathway_is_that_pathway(k, t, question):
+    reply = say(k, t, question, Context("pathway_open_early_help", "open_early_help"))
+    assert reply is not None and reply.context.pathway == "new_case"
+
+
+def test_a_decision_someone_disagrees_with_is_professional_challenge_not_the_cap_number(k, t):
+    reply = say(k, t, "the CAP decided no further action but I disagree, what now?", Context())
+    assert reply is not None and reply.context.entry == "professional_challenge"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("can children groom other children", "model_peer_on_peer"),
+    ("is police intelligence needed for a multi-agency meeting", "strategy_meeting"),
+    ("what do they do if she refuses to go along with it", "control_tactics"),
+    ("would we even notice as parents", "who_notices"),
+    ("is your pre-screen an official risk assessment", "prescreen_rules"),
+    ("he's in a placement in another county, who deals with worries about him?", "pathway_placed_out_of_area"),
+])
+def test_public_wording_names_the_topic(k, t, question, expected):
+    reply = say(k, t, question)
+    assert reply is not None and reply.context.entry == expected, reply and reply.context
+
+
+def test_what_now_about_something_else_is_not_the_safeguarding_answer(k, t):
+    assert say(k, t, "my boiler broke what now", intent="out_of_scope", confidence=0.8) is None
