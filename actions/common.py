@@ -43,6 +43,17 @@ def respond(tracker: Tracker, who: str, in_form: bool = False) -> conversation.R
                                 latest_confidence(tracker), context(tracker), who, in_form=in_form)
 
 
+def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
+    """The conversation's reply to this message, sent, or None when it has none. For intents
+    that mean nothing here ("stop" with no pre-screen): "he wouldn't leave the room" is a
+    described child, not a command."""
+    who, events = audience(tracker)
+    reply = respond(tracker, who)
+    if reply is None:
+        return None
+    return events + send_reply(dispatcher, reply) + disclaimer_once(dispatcher, tracker)
+
+
 def send_reply(dispatcher: CollectingDispatcher, reply: conversation.Reply) -> Events:
     """Send a conversation reply and keep its topic (and any prefill) for what comes next."""
     for message in reply.messages:

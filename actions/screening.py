@@ -32,6 +32,7 @@ from actions.common import (
     kb,
     latest_intent,
     latest_text,
+    reply_in_context,
     respond,
     say,
     send_answer,
@@ -81,6 +82,9 @@ class ActionScreeningStart(Action):
             say(dispatcher, "screening.resumed")
             return [SlotSet(PAUSED, False), SlotSet("requested_slot", None)]
         if latest_intent(tracker) == "resume_screening":
+            answered_instead = reply_in_context(dispatcher, tracker)
+            if answered_instead is not None:
+                return answered_instead
             say(dispatcher, "screening.nothing_to_resume")
         say(dispatcher, "screening.intro")
         return reset_events() + _prefill(dispatcher, tracker) + [SlotSet(OFFERED_SLOT, False)] + \
@@ -326,5 +330,9 @@ class ActionScreeningStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         in_progress = tracker.active_loop.get("name") == FORM or tracker.get_slot(PAUSED)
+        if not in_progress:
+            answered_instead = reply_in_context(dispatcher, tracker)
+            if answered_instead is not None:
+                return answered_instead
         say(dispatcher, "screening.cancelled" if in_progress else "screening.nothing_to_resume")
         return reset_events() + [ActiveLoop(None)]

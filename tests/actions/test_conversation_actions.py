@@ -6,7 +6,7 @@ from __future__ import annotations
 from actions.answer import ActionAnswer, ActionClarify
 from actions.conversation import ActionReply
 from actions.safety import ActionEmergency
-from actions.screening import ActionScreeningStart, ValidateScreeningForm
+from actions.screening import ActionScreeningStart, ActionScreeningStop, ValidateScreeningForm
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 TOPIC = "conversation_topic"
@@ -103,3 +103,18 @@ def test_the_999_reply_comes_first_then_the_answer():
     messages, _ = run(ActionEmergency(), tracker)
     assert "call the Police on 999 now" not in texts(messages), "not said twice"
     assert "Running away" in texts(messages) or "Contact with abusive adults" in texts(messages)
+
+
+def test_a_described_child_read_as_stop_or_resume_is_answered_not_told_there_is_no_pre_screen():
+    """Blind dev split: "... he wouldn't leave the room" was read as "stop" and got "there's
+    no pre-screen in progress"."""
+    text = "nurse here, a 13 year old came in for an STI test with an older man who wouldn't leave the room"
+    for action, intent in [(ActionScreeningStop(), "stop"), (ActionScreeningStart(), "resume_screening")]:
+        messages, _ = run(action, make_tracker(text, intent))
+        assert "01325 406222" in texts(messages)
+        assert "no pre-screen in progress" not in texts(messages)
+
+
+def test_stop_with_nothing_to_stop_still_says_so():
+    messages, _ = run(ActionScreeningStop(), make_tracker("stop", "stop"))
+    assert "no pre-screen in progress" in texts(messages)
