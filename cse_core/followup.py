@@ -150,6 +150,10 @@ def fact_for(k: Knowledge, t: Talk, entry: Entry, attribute: str) -> Entry | Non
 # ---------------------------------------------------------------------------------------------
 
 
+# A question this long that points at the topic ("who do they work with") is about the topic.
+POINTED_QUESTION_WORDS = 4
+
+
 def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> Reply | None:
     current = k.entries.get(ctx.entry or "")
     pathway = ctx.pathway or (current.pathway if current else None)
@@ -184,6 +188,11 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
             return R.entry_reply(k, current, audience, ctx)
         label = R.msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
         prefix = R.msg(t, "no_fact").format(what=label, title=current.title)
+        return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
+    if cues.pointer and not (cues.kinds or cues.opener) and cues.words >= POINTED_QUESTION_WORDS:
+        # "who do they work with?": about the topic, in words no cue knows; what the guidance
+        # says of it, said to be that, rather than a menu
+        prefix = R.msg(t, "no_exact").format(title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
     if cues.kinds or cues.opener or cues.pointer:
         return R.clarify_reply(k, t, ctx, related(k, current) + [k.entries["what_to_do"]])

@@ -314,3 +314,11 @@ def test_public_wording_names_the_topic(k, t, question, expected):
 
 def test_what_now_about_something_else_is_not_the_safeguarding_answer(k, t):
     assert say(k, t, "my boiler broke what now", intent="out_of_scope", confidence=0.8) is None
+
+
+@pytest.mark.parametrize(("topic", "question"), [("resource_pace", "who do they support?"),
+                                                 ("mesa", "where does it get its information?")])
+def test_a_question_pointing_at_the_topic_in_unknown_words_gets_the_topic_said_to_be_that(k, t, topic, question):
+    reply = say(k, t, question, Context(topic))
+    assert reply.kind == "answer" and reply.context.entry == topic
+    assert text_of(reply).startswith("I can't find exactly that in the guidance")
