@@ -306,6 +306,7 @@ def test_a_decision_someone_disagrees_with_is_professional_challenge_not_the_cap
     ("would we even notice as parents", "who_notices"),
     ("is your pre-screen an official risk assessment", "prescreen_rules"),
     ("he's in a placement in another county, who deals with worries about him?", "pathway_placed_out_of_area"),
+    ("boy placed here by another council in a children's home, who does what", "pathway_out_of_authority"),
 ])
 def test_public_wording_names_the_topic(k, t, question, expected):
     reply = say(k, t, question)
