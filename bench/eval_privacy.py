@@ -64,30 +64,7 @@ DEFAULT_BLIND = Path("/work/main/eval/blind")
 CLASSES = ("name", "date_of_birth", "address", "postcode", "phone", "email", "nhs_number", "ni_number",
            "vehicle_plate", "handle", "url", "school")
 
-GENERIC = frozenset("""
-road rd street st avenue ave lane drive dr terrace tce crescent close way place court green view park hill
-row walk square gate grove gardens mews wynd parade rise vale chase croft garth yard fields meadows estate
-flat apartment apt unit house number no floor block
-school academy college primary secondary high junior juniors infant infants nursery grammar sixth form
-free church england catholic saint community special
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec
-monday tuesday wednesday thursday friday saturday sunday
-one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
-eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand oh and
-first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
-fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
-1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th 11th 12th 13th 14th 15th 16th 17th 18th 19th 20th 21st 22nd 23rd
-24th 25th 26th 27th 28th 29th 30th 31st
-the her his their our my your its this that with for from was born dob
-dot underscore dash hyphen com net org info biz edu gov nhs sch email mail
-gmail googlemail hotmail yahoo outlook icloud live aol btinternet sky protonmail proton ymail msn
-virginmedia talktalk
-http https www html php
-facebook instagram insta tiktok snapchat snap twitter youtube youtu linkedin reddit discord twitch
-onlyfans threads linktr pinterest tumblr kik telegram roblox whatsapp steamcommunity bereal yubo wizz
-profile user users username
-""".split())
+GENERIC = frozenset(["road", "rd", "street", "st", "avenue", "ave", "lane", "drive", "dr", "terrace", "tce", "crescent", "close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "grove", "gardens", "mews", "wynd", "parade", "rise", "vale", "chase", "croft", "garth", "yard", "fields", "meadows", "estate", "flat", "apartment", "apt", "unit", "house", "number", "no", "floor", "block", "school", "academy", "college", "primary", "secondary", "high", "junior", "juniors", "infant", "infants", "nursery", "grammar", "sixth", "form", "free", "church", "england", "catholic", "saint", "community", "special", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "oh", "and", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th", "11th", "12th", "13th", "14th", "15th", "16th", "17th", "18th", "19th", "20th", "21st", "22nd", "23rd", "24th", "25th", "26th", "27th", "28th", "29th", "30th", "31st", "the", "her", "his", "their", "our", "my", "your", "its", "this", "that", "with", "for", "from", "was", "born", "dob", "dot", "underscore", "dash", "hyphen", "com", "net", "org", "info", "biz", "edu", "gov", "nhs", "sch", "email", "mail", "gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "live", "aol", "btinternet", "sky", "protonmail", "proton", "ymail", "msn", "virginmedia", "talktalk", "http", "https", "www", "html", "php", "facebook", "instagram", "insta", "tiktok", "snapchat", "snap", "twitter", "youtube", "youtu", "linkedin", "reddit", "discord", "twitch", "onlyfans", "threads", "linktr", "pinterest", "tumblr", "kik", "telegram", "roblox", "whatsapp", "steamcommunity", "bereal", "yubo", "wizz", "profile", "user", "users", "username"])
 _DIGITS = re.compile(r"\d{4,}")
 _PIECE = re.compile(r"[A-Za-z0-9]+")
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2}[/.\-]\d{1,2})[/.\-]\d{2,4}\s*$")
