@@ -41,7 +41,8 @@ NAME = "[NAME]"
 SENTENCE_END = frozenset(".!?;:\"()[]")
 # After a capitalised word these make it the name of a thing, not a person: "the Jay Report".
 INSTITUTION_WORDS = frozenset(
-    ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity"])
+    ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity", "guidelines", "guideline",
+     "competence", "competency", "ruling", "judgment", "judgement"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
@@ -177,6 +178,7 @@ class Names:
         self.spans = spans
         self.w = words()
         self.lex = lexicon()
+        self.named: set[int] = set()  # token indices already taken as a name
 
     # -- word tests -----------------------------------------------------------------------------
 
@@ -260,7 +262,8 @@ class Names:
         return first
 
     def take(self, first: Token, last: Token) -> None:
-        self.spans.add(first.start, last.end, NAME)
+        if self.spans.add(first.start, last.end, NAME):
+            self.named.update(range(first.i, last.i + 1))
 
     # -- rules -----------------------------------------------------------------------------------
 
@@ -286,8 +289,10 @@ class Names:
         return tok.lower in self.w.given and tok.lower not in self.w["relations"] and nxt is not None and (
             nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"] or nxt.text in (",", "'s"))
 
-    def accept_before(self, cue: str, tok: Token) -> bool:
+    def accept_before(self, cue: str, tok: Token, cue_word: str = "") -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
+        if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
+            return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
         if not self.namelike(tok):
             return False
         if cue == "age_after" and tok.is_lower:  # "jess is 14", "chloe, 14"
@@ -296,8 +301,10 @@ class Names:
             return self.given_name(tok)
         if not tok.is_cap:
             return False
-        # A sentence's first word is capitalised anyway: a known proper noun only ("Chloe said").
-        return not self.at_start(tok) or self.known_name(tok)
+        # A sentence's first word is capitalised anyway: a known proper noun only ("Chloe said"),
+        # or a word no English word list knows before a person's verb ("Oluwaseun keeps ...").
+        return not self.at_start(tok) or self.known_name(tok) or (
+            cue_word in self.w["person_verbs"] and tok.lower not in self.lex.known)
 
     def age_ok(self, end: int) -> bool:
         """The number in an age cue is an age (1-25), not a count or a year."""
@@ -327,7 +334,7 @@ class Names:
                     prev = tokens[start - 1]
                     if cue.kind == "age_after" and not self.age_ok(end):
                         continue
-                    if self.accept_before(cue.kind, prev):
+                    if self.accept_before(cue.kind, prev, tok.lower):
                         self.take(self.extend_back(prev), prev)
 
     def run_word(self, tok: Token) -> bool:
@@ -403,12 +410,20 @@ class Names:
                 self.take(tok, self.extend_forward(tok))
 
     def families(self) -> None:
-        """"the Johnson family", "the Kowalski brothers": a surname before a family word."""
+        """"the Johnson family", "the Kowalski brothers": a surname before a family word;
+        "the Wilsons", "the Gallaghers": a surname in the plural after "the"."""
         for tok in self.tokens[:-1]:
             nxt = self.tokens[tok.i + 1]
             if nxt.lower in FAMILY_WORDS and tok.is_cap and not self.blocked(tok) and (
                     tok.lower in self.w.surnames or not self.ordinary(tok)):
                 self.take(self.extend_back(tok), tok)
+        for tok in self.tokens[1:]:
+            low = tok.lower
+            if self.tokens[tok.i - 1].lower != "the" or not tok.is_cap or not low.endswith("s") or self.blocked(tok):
+                continue
+            stem = low[:-2] if low.endswith("es") and low[:-2] in self.w.surnames else low[:-1]
+            if stem in self.w.surnames and stem not in self.lex.ordinary and low not in self.lex.ordinary:
+                self.take(tok, tok)
 
     def apposition(self) -> None:
         """", Maisie," and ", Keira Walsh,": capitalised words that are no ordinary words set off
@@ -428,6 +443,9 @@ class Names:
             return
         prev, nxt = self.tokens[start - 1], self.tokens[end]
         names = [self.namelike(t) and self.known_name(t) for t in (prev, nxt)]
+        # "friends with ruby and ella": one side already a name, the other a given name
+        if prev.i in self.named and not names[1] and not self.blocked(nxt) and nxt.lower in self.w.given:
+            names = [True, True]
         me = [t.lower in self.w["first_person"] for t in (prev, nxt)]
         if (names[0] and names[1]) or (names[0] and me[1]):
             self.take(self.extend_back(prev), prev)

@@ -36,12 +36,23 @@ _APPS = ("snapchat|snap|sc|insta|instagram|ig|tiktok|tik tok|kik|discord|twitter
 _HANDLE_AFTER = re2.compile(
     r"(?i)\b(?:" + _APPS + r")(?:'s)?(?:\s+(?:name|account|acc|handle|username|user name|user|id|tag|profile|page))?"
     r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"
-    r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])")
+    r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_](?:#\d{4})?)")
 _AT_HANDLE = re2.compile(r"(?:^|[^A-Za-z0-9_@.])(?P<h>@[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.]*)")
 # Usernames standing alone: "kaydence_xo99" (an underscore, letters and digits together) and
 # "chloe2010" (a given name run into digits).
 _UNDERSCORED = re2.compile(r"(?:^|[^A-Za-z0-9_.@/])(?P<h>[A-Za-z0-9.]*_[A-Za-z0-9_.]*[A-Za-z0-9])")
 _NAME_DIGITS = re2.compile(r"\b(?P<name>[A-Za-z]{3,})(?P<digits>\d{2,4})\b")
+# Any word run into two or more digits is a username ("dreamboy99", "Princess2009"), unless its
+# letters name a thing people number: a year group, a section, a device or a game.
+_WORD_DIGITS = re2.compile(r"(?:^|[^A-Za-z0-9_@./#-])(?P<h>[A-Za-z]{3,}\d{2,6}[A-Za-z]{0,3})(?:$|[^A-Za-z0-9_@])")
+_NUMBERED_THINGS = frozenset(
+    ["year", "yr", "yrs", "section", "sections", "sec", "covid", "fifa", "iphone", "ipad", "galaxy", "pixel", "xbox",
+     "windows", "office", "top", "under", "over", "level", "levels", "tier", "stage", "grade", "page", "pages",
+     "room", "bus", "route", "flat", "unit", "apt", "house", "number", "no", "version", "form", "gcse", "ks",
+     "key", "mp", "ps", "pg", "cert", "rated", "age", "aged", "ages", "jan", "feb", "mar", "apr", "may", "jun",
+     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "http", "https", "www", "nhs", "dl", "ts", "ne", "sr",
+     "call", "text", "code", "ref", "case", "item", "para", "paragraph", "chapter", "part", "annex", "appendix",
+     "step", "class", "set", "block", "floor", "platform", "gate", "junction", "exit", "channel", "radio"])
 _NOT_HANDLES = frozenset(
     ["is", "was", "has", "had", "the", "a", "an", "and", "or", "but", "on", "in", "at", "to", "of", "for", "her", "his", "their", "my", "our", "your", "me", "him", "them", "it", "this", "that", "account", "accounts", "story", "stories", "page", "profile", "message", "messages", "messaging", "chat", "chats", "video", "videos", "app", "apps", "streak", "streaks", "map", "maps", "photo", "photos", "pic", "pics", "picture", "pictures", "private", "public", "name", "names", "user", "username", "handle", "post", "posts", "live", "group", "groups", "call", "calls", "dm", "dms", "request", "requests", "friend", "friends", "follower", "followers", "filter", "filters"])
 
@@ -111,6 +122,11 @@ def handles(ctx: Context) -> None:
         unusual = any(p.isalpha() and p.lower() not in ordinary for p in parts)
         # "kaydence_xo99", "chloe_2010"; not the assistant's own ids ("under_13", "13_15")
         if any(c.isdigit() for c in handle) and (mixed or unusual):
+            ctx.spans.add(*group_span(m, "h"), HANDLE)
+    for m in _WORD_DIGITS.finditer(ctx.text):
+        handle = m.group("h")
+        word = handle[:len(handle) - len(handle.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        if word.lower() not in _NUMBERED_THINGS:
             ctx.spans.add(*group_span(m, "h"), HANDLE)
     for m in _NAME_DIGITS.finditer(ctx.text):
         if names.is_given_name(m.group("name")) and not names.words().blocked & {m.group("name").lower()}:

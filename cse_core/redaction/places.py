@@ -219,6 +219,11 @@ _SCHOOL_KIND = frozenset(["primary", "junior", "juniors", "infant", "infants", "
 # Words that only describe a school ("secondary school", "the new academy"), never name one.
 _SCHOOL_GENERIC = frozenset(
     ["primary", "secondary", "high", "junior", "infant", "infants", "nursery", "grammar", "sixth", "form", "free", "special", "private", "state", "independent", "boarding", "local", "new", "old", "big", "little", "same", "different", "other", "another", "catholic", "faith", "summer", "sunday", "football", "sport", "sports", "boxing", "gym", "gymnastics", "cadet", "cadets", "youth", "night", "driving", "dance", "drama", "police", "art", "music", "business", "law", "medical", "her", "his", "my", "their", "our", "your", "the", "a", "an", "this", "that", "which", "what", "every", "any", "at", "to", "from", "in", "school", "academy", "college", "community", "c", "of", "e", "ce", "rc", "church", "england", "year", "residential", "alternative", "pupil", "referral", "unit", "mainstream", "local", "secondary-school", "main", "whole", "entire", "previous", "current", "last", "next", "first", "second", "third"])
+# After these a capitalised name is a school's: "attends Longfield", "in year 9 at Rydal",
+# "a pupil at Eastfield", "excluded from Northwood".
+_ATTEND = frozenset(["attends", "attend", "attending", "attended", "enrolled", "enroled"])
+_PUPIL = frozenset(["pupil", "pupils", "student", "students", "teacher", "teachers", "headteacher", "head",
+                    "excluded", "expelled", "suspended", "enrolled", "senco", "dsl", "nurse", "year", "yr", "y"])
 _GO = frozenset(["go", "goes", "going", "went", "gone", "attend", "attends", "attending", "attended", "at", "from", "to", "started", "joined", "moved"])
 
 
@@ -255,6 +260,24 @@ def _school_head(ctx: Context, kind_start: int) -> list[Token]:
     return found
 
 
+def _after_school_cue(ctx: Context, tok: Token) -> int | None:
+    """The token index after "attends", "year 9 at", "pupil at": where a school's name stands."""
+    toks = ctx.tokens
+    if tok.lower in _ATTEND and tok.i + 1 < len(toks):
+        return tok.i + 1
+    if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
+        return None
+    prev = toks[tok.i - 1]
+    if prev.lower in _PUPIL - {"year", "yr", "y"}:
+        return tok.i + 1
+    # "year 9 at", "yr 10 at", "Y11 at"
+    if prev.text.isdigit() and tok.i >= 2 and toks[tok.i - 2].lower in ("year", "yr", "y"):
+        return tok.i + 1
+    if (prev.lower[:1] == "y" and prev.lower[1:].isdigit()) or (prev.lower[:2] == "yr" and prev.lower[2:].isdigit()):
+        return tok.i + 1
+    return None
+
+
 def _head_ok(head: list[Token]) -> bool:
     lex = lexicon()
     for tok in head:
@@ -269,7 +292,11 @@ def schools(ctx: Context) -> None:
     toks = ctx.tokens
     _, known = _local_index()
     for first, last in known.matches(toks):
-        ctx.spans.add(toks[first].start, toks[last - 1].end, SCHOOL)
+        end = last  # "Rydal Academy" listed, "Rydal Academy Trust School" typed: the kind words too
+        while end < len(toks) and end - last < 4 and toks[end].lower in _SCHOOL_HEADS | _SCHOOL_KIND \
+                and not toks[end].nl_before:
+            end += 1
+        ctx.spans.add(toks[first].start, toks[end - 1].end, SCHOOL)
     for tok in toks:
         if tok.lower not in _SCHOOL_HEADS:
             continue
@@ -283,6 +310,24 @@ def schools(ctx: Context) -> None:
         head = _school_head(ctx, kind_start)
         if head and _head_ok(head):
             ctx.spans.add(head[0].start, tok.end, SCHOOL)
+    # "attends Longfield", "in year 9 at Rydal", "a pupil at Eastfield": a school's name
+    for tok in toks:
+        start = _after_school_cue(ctx, tok)
+        if start is None:
+            continue
+        head: list[Token] = []
+        j = start
+        while j < len(toks) and len(head) < 3 and toks[j].is_cap and toks[j].lower not in _openers() \
+                and j not in ctx.protected and toks[j].lower not in names.words().blocked \
+                and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
+            head.append(toks[j])
+            j += 1
+        if head and j < len(toks) and toks[j].text == "'s":
+            head.append(toks[j])
+        # after "attends" a word of its own ("attends Scouts" is a club); after "year 9 at" any
+        if head and (toks[start - 1].lower not in _ATTEND
+                     or any(t.is_word and t.lower not in lexicon().ordinary for t in head)):
+            ctx.spans.add(head[0].start, head[-1].end, SCHOOL)
     # "goes to St Aidan's": a saint's name after going to a place
     for tok in toks:
         if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:
