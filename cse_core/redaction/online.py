@@ -45,6 +45,7 @@ _NAME_DIGITS = re2.compile(r"\b(?P<name>[A-Za-z]{3,})(?P<digits>\d{2,4})\b")
 # Any word run into two or more digits is a username ("dreamboy99", "Princess2009"), unless its
 # letters name a thing people number: a year group, a section, a device or a game.
 _WORD_DIGITS = re2.compile(r"(?:^|[^A-Za-z0-9_@./#-])(?P<h>[A-Za-z]{3,}\d{2,6}[A-Za-z]{0,3})(?:$|[^A-Za-z0-9_@])")
+_DISCORD_TAG = re2.compile(r"(?:^|[^A-Za-z0-9_@.#])(?P<h>[A-Za-z][A-Za-z0-9_.]{1,31}#\d{4})(?:$|[^0-9])")
 _NUMBERED_THINGS = frozenset(
     ["year", "yr", "yrs", "section", "sections", "sec", "covid", "fifa", "iphone", "ipad", "galaxy", "pixel", "xbox",
      "windows", "office", "top", "under", "over", "level", "levels", "tier", "stage", "grade", "page", "pages",
@@ -123,6 +124,8 @@ def handles(ctx: Context) -> None:
         # "kaydence_xo99", "chloe_2010"; not the assistant's own ids ("under_13", "13_15")
         if any(c.isdigit() for c in handle) and (mixed or unusual):
             ctx.spans.add(*group_span(m, "h"), HANDLE)
+    for m in _DISCORD_TAG.finditer(ctx.text):  # "shadowking#1234"
+        ctx.spans.add(*group_span(m, "h"), HANDLE)
     for m in _WORD_DIGITS.finditer(ctx.text):
         handle = m.group("h")
         word = handle[:len(handle) - len(handle.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))]

@@ -40,6 +40,9 @@ ADVERSARIAL = [
     ("name", "Chloe "), ("name", "chloe "), ("name", "my daughter "), ("name", "is 14 "), ("name", "and "),
     ("name", ", Chloe"), ("name", "Amy-"), ("name", "Mrs "), ("name", "Chloe Smith said "), ("name", "Darlington "),
     ("name", "Early Help "), ("place", "Skerne Park "), ("place", "Skerne "),
+    ("handle", "abc12"), ("handle", "abc12 "), ("handle", "abc1"), ("handle", "as x#1234 "), ("handle", "a#1"), ("handle", "ab#1234"),
+    ("school", "attends "), ("school", "attends Rydal "), ("school", "year 9 at "), ("school", "Rydal Academy "),
+    ("name", "the Wilsons "), ("name", "Oluwaseun keeps "), ("name", "Kyle and "),
 ]
 
 

@@ -1,0 +1,62 @@
+"""Rules added after the blind privacy measure (issue 14, item 5). Own wording, with the
+sentences that must stay as typed next to each rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from cse_core.redaction import redact
+
+CASES = [
+    # a surname in the plural after "the"
+    ("we think she stays with the Gallaghers at weekends", "we think she stays with the [NAME] at weekends"),
+    ("the Atkinsons next door keep lads over", "the [NAME] next door keep lads over"),
+    # a word no word list knows, opening a sentence, before a person's verb
+    ("Oluwaseun keeps going missing from home", "[NAME] keeps going missing from home"),
+    # a given name that is also a word, with an age
+    ("Precious is 13 and has a new phone", "[NAME] is 13 and has a new phone"),
+    # a given name joined to a name already found
+    ("she's friends with ruby and ella from her class", "she's friends with [NAME] and [NAME] from her class"),
+    # a word run into digits is a username
+    ("he goes by dreamboy99 on snap", "he goes by [HANDLE] on snap"),
+    ("an account called Princess2009 added her", "an account called [HANDLE] added her"),
+    ("on discord he's shadowking#1234", "on discord he's [HANDLE]"),
+    ("his discord is shadowking#1234", "his discord is [HANDLE]"),
+    # a school after "attends", "year 9 at", "a pupil at", "excluded from"
+    ("she is in year 9 at Eastbrook and hates it", "she is in year 9 at [SCHOOL] and hates it"),
+    ("a teacher at Northbeck rang me", "a teacher at [SCHOOL] rang me"),
+    ("he was excluded from Thornleigh in March", "he was excluded from [SCHOOL] in March"),
+    ("my son attends Rydal", "my son attends [SCHOOL]"),
+    ("she attends Brackenwood every day", "she attends [SCHOOL] every day"),
+    # a listed school takes the kind words typed after it
+    ("Rydal Academy School phoned", "[SCHOOL] phoned"),
+]
+
+KEPT = [
+    "Please explain the Fraser Guidelines and Gillick competence.",
+    "she is in year10 now",
+    "see section47 of the act",
+    "he plays fifa23 all night",
+    "covid19 rules changed the meetings",
+    "she has an iphone13",
+    "see s47 and s17",
+    "we met on bus 12 at 7pm",
+    "she attends Scouts on Tuesdays",
+    "he attends CAMHS every week",
+    "she attends Early Help sessions",
+    "he attended the strategy meeting",
+    "the Police said to ring 101",
+    "the Children's Access Point is on 01325 406222",
+    "a 15 year old at the meeting",
+    "the Greens and the Browns are colours in the guidance",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_kept(text):
+    assert redact(text) == text
