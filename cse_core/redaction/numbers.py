@@ -37,7 +37,15 @@ def nhs_numbers(ctx: Context) -> None:
 
 # --- National Insurance numbers: two letters, six digits, A-D ("QQ 12 34 56 C") ------------
 
-_NI = re2.compile(r"(?i)\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}(?:[ -]?[A-D])?\b")
+_NI = re2.compile(r"(?i)\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}(?:[ -]?[A-Z])?\b")
+# Prefixes HMRC never issues: first letter D F I Q U V, second D F I O Q U V, and a few pairs.
+_NI_BAD_FIRST, _NI_BAD_SECOND = frozenset("dfiquv"), frozenset("dfioquv")
+_NI_BAD_PAIRS = frozenset(["bg", "gb", "nk", "kn", "tn", "nt", "zz"])
+
+
+def _ni_prefix(compact: str) -> bool:
+    p = compact[:2].lower()
+    return p[0] not in _NI_BAD_FIRST and p[1] not in _NI_BAD_SECOND and p not in _NI_BAD_PAIRS
 _NI_CONTEXT = ("national insurance", "ni number", "ni no", "nino", "n.i.", "ni:", "ni is", "insurance number")
 
 
@@ -45,12 +53,13 @@ def ni_numbers(ctx: Context) -> None:
     for m in _NI.finditer(ctx.text):
         found = m.group()
         compact = found.replace(" ", "").replace("-", "")
-        context = any(word in ctx.before(m.start()) for word in _NI_CONTEXT)
-        if len(compact) == 8 and not context:
-            continue  # no suffix letter: only after "NI number"
-        # lower case with spaces ("in 12 34 56 a") only after a context word
-        if not context and found[:2].islower() and " " in found:
-            continue
+        if not any(word in ctx.before(m.start()) for word in _NI_CONTEXT):
+            # without "NI number" before it: the suffix letter (A-D) is needed, and in lower
+            # case a prefix HMRC issues ("in 12 34 56 a": "in", "is", "if" never are)
+            if len(compact) != 9 or compact[-1].lower() not in "abcd":
+                continue
+            if found[:2].islower() and not _ni_prefix(compact):
+                continue
         ctx.spans.add(*m.span(), NI_NUMBER)
 
 

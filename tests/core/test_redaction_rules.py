@@ -28,11 +28,18 @@ CASES = [
     ("he was excluded from Thornleigh in March", "he was excluded from [SCHOOL] in March"),
     ("my son attends Rydal", "my son attends [SCHOOL]"),
     ("she attends Brackenwood every day", "she attends [SCHOOL] every day"),
+    # National Insurance numbers: any suffix letter after "NI number", a whole message in capitals
+    ("her ni number is tn 31 12 58 f", "her ni number is [NI_NUMBER]"),
+    ("NI AB 12 34 56 C", "NI [NI_NUMBER]"),
+    ("QQ123456C is on the form", "[NI_NUMBER] is on the form"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "in 12 34 56 a bit",
+    "is 12 34 56 a lot",
+    "JT 45 67 89 F",
     "Please explain the Fraser Guidelines and Gillick competence.",
     "she is in year10 now",
     "see section47 of the act",
