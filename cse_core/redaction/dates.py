@@ -27,10 +27,13 @@ _DAY_ANY = r"(?:" + _DAY + r"(?:st|nd|rd|th)?|" + _ORDINAL + r")"
 _YEAR_WORDS = (r"(?:two thousand(?:\s+and)?(?:\s+(?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|" +
                _UNITS + r"))?|twenty[- ](?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|oh?[- ]" + _UNITS +
                r")|nineteen[- ]" + _TENS + r"(?:[- ]" + _UNITS + r")?)")
-_YEAR_ANY = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r")"
+_YEAR_ANY = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r"|'\d{2})"  # '11 too
+# Between a day and its month: spaces, or a hyphen, slash or dot ("3-Apr-2011", "3/apr/11").
+_SEP = r"(?:[-/.]|\s+)"
 _WORDS = (
     # "3rd April 2011", "the third of april", "3 May"
-    re2.compile(r"(?i)\b(?:the\s+)?" + _DAY_ANY + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR_ANY + r"\b)?"),
+    re2.compile(r"(?i)\b(?:the\s+)?" + _DAY_ANY + r"(?:\s+of\s+|" + _SEP + r")" + _MONTH +
+                r"(?:(?:,?\s+|\s*[-/.]\s*)" + _YEAR_ANY + r"\b)?"),
     # "April 3rd, 2011", "april the third"
     re2.compile(r"(?i)\b" + _MONTH + r"\s+(?:the\s+)?" + _DAY_ANY + r"\b(?:,?\s+" + _YEAR_ANY + r"\b)?"),
 )
@@ -38,6 +41,14 @@ _WORDS = (
 _BIRTH = re2.compile(r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
 _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "birth", "birthday", "bday")
+# After a birth word only: figures with spaces or none ("DOB 03 04 2011", "dob 14032011"), a day
+# and month without the year ("birthday: 07/08"), a year of two digits after a month ("3 Apr 11").
+_BIRTH_FIGURES = re2.compile(
+    r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
+    r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
+    _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r")(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
+_SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" " + _YEAR + r"\b")  # "born ... on 12 10 2010"
+_TWO_DIGIT_YEAR = re2.compile(r",?\s+\d{2}\b")
 
 
 def _certain(low: str) -> bool:
@@ -64,6 +75,18 @@ def dates(ctx: Context) -> None:
             if "may" in low.replace(".", " ").split() and "May" not in found and not _certain(low) \
                     and not ctx.before(m.start(), 8).rstrip().endswith(("on", "born", "the", "of")):
                 continue
+            end = m.end()
+            if any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT) and not found[-1].isdigit():
+                year = _TWO_DIGIT_YEAR.match(ctx.text, end)  # "born on 3 Apr 11"
+                if year is not None:
+                    end = year.end()
+            ctx.spans.add(m.start(), end, DATE)
+    for m in _BIRTH_FIGURES.finditer(ctx.text):
+        rest = ctx.text[m.end():m.end() + 6].lower().lstrip()
+        if not rest.startswith(("am", "pm", "week", "day", "month", "year", "hour", "min")):
+            ctx.spans.add(*group_span(m, "date"), DATE)
+    for m in _SPACED.finditer(ctx.text):
+        if any(w in ctx.before(m.start(), 48) for w in _BIRTH_CONTEXT):
             ctx.spans.add(*m.span(), DATE)
     for m in _BIRTH.finditer(ctx.text):
         ctx.spans.add(*group_span(m, "date"), DATE)

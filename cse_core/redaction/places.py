@@ -35,7 +35,7 @@ def postcodes(ctx: Context) -> None:
 # Street words that name a street in any case ("station road", "cleveland st").
 STREET_WORDS = frozenset(["road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "drive", "terrace", "tce", "crescent", "cres", "grove", "gardens", "gdns", "mews", "boulevard", "wynd", "parade"])
 # Street words that are ordinary words too: a street with a capital or a house number only.
-STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive"])
+STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive", "approach", "wharf", "dene", "grange", "heights", "lea", "leas", "paddock", "paddocks", "orchard", "cottages", "buildings", "mount", "avenue"])
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])

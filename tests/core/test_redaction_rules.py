@@ -32,11 +32,28 @@ CASES = [
     ("her ni number is tn 31 12 58 f", "her ni number is [NI_NUMBER]"),
     ("NI AB 12 34 56 C", "NI [NI_NUMBER]"),
     ("QQ123456C is on the form", "[NI_NUMBER] is on the form"),
+    # dates of birth as people type them after a birth word
+    ("her DOB 21 06 2010 is on the form", "her DOB [DATE] is on the form"),
+    ("dob 21062010", "dob [DATE]"),
+    ("his birthday: 21/06, he'll be 15", "his birthday: [DATE], he'll be 15"),
+    ("she was born 21st June '10", "she was born [DATE]"),
+    ("she was born in '10", "she was born in [DATE]"),
+    ("d.o.b 21-Jun-2010", "d.o.b [DATE]"),
+    ("born on 21 Jun 10", "born on [DATE]"),
+    ("she was born at home in Leeds on 21 06 2010", "she was born at home in Leeds on [DATE]"),
+    # street words people use for newer streets
+    ("Flat 2, 9 Riverside Approach", "[ADDRESS]"),
+    ("she's at 4 Kingfisher Heights", "she's at [ADDRESS]"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "Read section 3. May I ask something else?",
+    "the party after her birthday is at 7/8 pm",
+    "she was born at 3/4 weeks early",
+    "the Grange is a care home",
+    "the Approach we take is in section 2",
     "in 12 34 56 a bit",
     "is 12 34 56 a lot",
     "JT 45 67 89 F",
