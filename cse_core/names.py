@@ -42,7 +42,7 @@ SENTENCE_END = frozenset(".!?;:\"()[]")
 # After a capitalised word these make it the name of a thing, not a person: "the Jay Report".
 INSTITUTION_WORDS = frozenset(
     ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity", "guidelines", "guideline",
-     "competence", "competency", "ruling", "judgment", "judgement"])
+     "competence", "competency", "ruling", "judgment", "judgement", "tool", "toolkit", "cases"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 

@@ -298,7 +298,7 @@ def schools(ctx: Context) -> None:
             end += 1
         ctx.spans.add(toks[first].start, toks[end - 1].end, SCHOOL)
     for tok in toks:
-        if tok.lower not in _SCHOOL_HEADS:
+        if tok.lower not in _SCHOOL_HEADS or tok.i in ctx.protected:  # "the Virtual School": a service
             continue
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:

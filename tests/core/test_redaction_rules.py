@@ -49,6 +49,10 @@ CASES = [
 ]
 
 KEPT = [
+    "What did the inquiries in Rochdale and Telford find?",
+    "Can I use the Brook Traffic Light Tool with a 12 year old?",
+    "Is there a local version of the Brook tool?",
+    "What does the Virtual School Head do for children in care?",
     "Read section 3. May I ask something else?",
     "the party after her birthday is at 7/8 pm",
     "she was born at 3/4 weeks early",
