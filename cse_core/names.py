@@ -133,6 +133,7 @@ def cues() -> dict[str, list[Cue]]:
         Cue("age_after", False, (_slot(["("]), _slot(NUM), _slot([")"]))),
         Cue("age_after", False, (_slot([","]), _slot(NUM))),
         Cue("age_after", False, (_slot(NUM), _slot("yo yrs yr"))),
+        Cue("age_bare", False, (_slot(NUM),)),  # "jess 14", "ruby 03.08.12": a given name only
         Cue("verb_after", False, (_slot(w["person_verbs"]),)),
         Cue("verb_after", False, (_slot(w["auxiliaries"]), _slot(w["person_states"]))),
         Cue("verb_after", False, (_slot(["'s"]), _slot(w["person_nouns"]))),
@@ -291,6 +292,12 @@ class Names:
 
     def accept_before(self, cue: str, tok: Token, cue_word: str = "") -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
+        if cue == "age_bare":  # a number right after: a given name, not "chapter 3" nor "will 13 year olds"
+            if self.blocked(tok) or tok.lower not in self.w.given or tok.lower in self.w["auxiliaries"]:
+                return False
+            if tok.is_lower:
+                return self.given_name(tok) or (tok.lower in self.w["given_words"] and self.at_start(tok))
+            return tok.is_cap and (not self.at_start(tok) or self.known_name(tok))
         if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
             return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
         if not self.namelike(tok):
@@ -332,7 +339,7 @@ class Names:
                             self.take(nxt, self.extend_forward(nxt))
                 elif start > 0 and not tok.nl_before:
                     prev = tokens[start - 1]
-                    if cue.kind == "age_after" and not self.age_ok(end):
+                    if cue.kind in ("age_after", "age_bare") and not self.age_ok(end):
                         continue
                     if self.accept_before(cue.kind, prev, tok.lower):
                         self.take(self.extend_back(prev), prev)

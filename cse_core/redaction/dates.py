@@ -38,13 +38,15 @@ _WORDS = (
     re2.compile(r"(?i)\b" + _MONTH + r"\s+(?:the\s+)?" + _DAY_ANY + r"\b(?:,?\s+" + _YEAR_ANY + r"\b)?"),
 )
 # "born in 2011", "dob: March 2011", "born in twenty eleven"
-_BIRTH = re2.compile(r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
+_DOB = r"(?:dob|d\.? ?o\.? ?b\.?)"  # "dob", "d.o.b.", "d o b"
+_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
-_BIRTH_CONTEXT = ("born", "dob", "d.o.b", "birth", "birthday", "bday")
+_SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
+_BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
 # After a birth word only: figures with spaces or none ("DOB 03 04 2011", "dob 14032011"), a day
 # and month without the year ("birthday: 07/08"), a year of two digits after a month ("3 Apr 11").
 _BIRTH_FIGURES = re2.compile(
-    r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
+    r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
     r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
     _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r")(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
 _SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" " + _YEAR + r"\b")  # "born ... on 12 10 2010"
@@ -63,8 +65,10 @@ def dates(ctx: Context) -> None:
     for m in _NUMERIC.finditer(ctx.text):
         found = m.group()
         # "2.2.11" could be a section: a two-digit year after dots only next to a birth word
+        # ("03.08.12", two figures each, is a date: sections have no leading zero nor a day)
         if m.group("s1") == "." and len(found.rsplit(".", 1)[-1]) == 2 and \
-                not any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT):
+                not any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT) and (
+                    len(found) < 8 or any(w in ctx.before(m.start(), 16) for w in _SECTION_WORDS)):
             continue
         ctx.spans.add(*m.span(), DATE)
     for pattern in _WORDS:

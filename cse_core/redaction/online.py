@@ -37,6 +37,9 @@ _HANDLE_AFTER = re2.compile(
     r"(?i)\b(?:" + _APPS + r")(?:'s)?(?:\s+(?:name|account|acc|handle|username|user name|user|id|tag|profile|page))?"
     r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"
     r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_](?:#\d{4})?)")
+# "said to add him jakey.boii", "add me on snap: kaz.xo": a handle after "add".
+_ADD = re2.compile(r"(?i)\badd(?:ed)?\s+(?:(?:him|her|me|them|us)\s+)?(?:on\s+(?:" + _APPS + r")\s*:?\s+)?"
+                   r"(?:as\s+)?(?P<at>@)?(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])")
 _AT_HANDLE = re2.compile(r"(?:^|[^A-Za-z0-9_@.])(?P<h>@[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.]*)")
 # Usernames standing alone: "kaydence_xo99" (an underscore, letters and digits together) and
 # "chloe2010" (a given name run into digits).
@@ -73,13 +76,32 @@ def urls(ctx: Context) -> None:
             ctx.spans.add(start, end, URL)
 
 
+# "ryanc 2009@hotmail.com": a word typed apart from the figures that open the address.
+_WORD_BEFORE = re2.compile(r"(?P<w>[A-Za-z0-9._]+) $")
+# An address without its ending: "kaz@gmail", "jo.b@hotmail".
+_BARE_PROVIDER = re2.compile(r"(?i)\b[A-Za-z0-9._%+-]+@(?:" + _PROVIDERS + r")\b")
+
+
+def _typed_apart(ctx: Context, start: int) -> int:
+    """Where an address starts that opens with figures: back over a word typed apart from them."""
+    if not (ctx.text[start].isdigit() or ctx.text[start] in "._"):
+        return start
+    w = _WORD_BEFORE.search(ctx.text[max(0, start - 33):start])
+    if w is not None and w.group("w").lower() not in lexicon().ordinary and any(c.isalpha() for c in w.group("w")):
+        return start - len(w.group())
+    return start
+
+
 def emails(ctx: Context) -> None:
     for m in _EMAIL.finditer(ctx.text):
         start, end = m.span()
         while end > start and ctx.text[end - 1] in ".-":
             end -= 1
-        if ctx.text[start:end].lower() not in ctx.local.public_emails:
-            ctx.spans.add(start, end, EMAIL)
+        if ctx.text[start:end].lower() in ctx.local.public_emails:
+            continue
+        ctx.spans.add(_typed_apart(ctx, start), end, EMAIL)
+    for m in _BARE_PROVIDER.finditer(ctx.text):
+        ctx.spans.add(*m.span(), EMAIL)
     for m in _SPELLED.finditer(ctx.text):
         found = m.group().lower()
         if "@" in found and " " not in found:
@@ -90,7 +112,7 @@ def emails(ctx: Context) -> None:
         spelled = " dot " in f" {found} " or "(" in found or "[" in found or "@" in found
         provider = domain.strip(" ()[]@").split(".")[0].split(" ")[0] in _PROVIDERS.split("|")
         if spelled or provider:
-            ctx.spans.add(*m.span(), EMAIL)
+            ctx.spans.add(_typed_apart(ctx, m.start()), m.end(), EMAIL)
 
 
 def _handle_ok(handle: str, strong: bool, at: bool) -> bool:
@@ -115,6 +137,13 @@ def handles(ctx: Context) -> None:
             if m.group("at") is not None:
                 start = group_span(m, "at")[0]
             ctx.spans.add(start, end, HANDLE)
+    for m in _ADD.finditer(ctx.text):
+        handle = m.group("h")
+        # after "add" a handle with a dot, underscore or digit, or a word no dictionary has
+        if _handle_ok(handle, False, m.group("at") is not None) and (
+                m.group("at") is not None or any(not c.isalpha() for c in handle) or handle.lower() not in lexicon().known):
+            start = group_span(m, "at")[0] if m.group("at") is not None else group_span(m, "h")[0]
+            ctx.spans.add(start, group_span(m, "h")[1], HANDLE)
     ordinary = lexicon().ordinary
     for m in _UNDERSCORED.finditer(ctx.text):
         handle = m.group("h")

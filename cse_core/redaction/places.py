@@ -298,9 +298,12 @@ def schools(ctx: Context) -> None:
             end += 1
         ctx.spans.add(toks[first].start, toks[end - 1].end, SCHOOL)
     for tok in toks:
-        if tok.lower not in _SCHOOL_HEADS or tok.i in ctx.protected:  # "the Virtual School": a service
-            continue
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        # "Northfield High" without "School": "high" after a name ("the risk is high" has none)
+        high = tok.lower in ("high", "grammar") and (nxt is None or (
+            nxt.lower not in _SCHOOL_HEADS and nxt.lower not in STREET_WORDS and nxt.lower not in STREET_WORDS_CAP))
+        if (tok.lower not in _SCHOOL_HEADS and not high) or tok.i in ctx.protected:  # "the Virtual School": a service
+            continue
         if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:
             continue  # "Primary School": the last word is the head
         kind_start = tok.i
@@ -308,6 +311,9 @@ def schools(ctx: Context) -> None:
                 and not toks[kind_start].nl_before:
             kind_start -= 1
         head = _school_head(ctx, kind_start)
+        if high and tok.lower not in _SCHOOL_HEADS and not any(
+                t.is_word and t.lower not in _SCHOOL_GENERIC and t.lower not in lexicon().ordinary for t in head):
+            continue  # "the risk is Very High": ordinary words before "high" name no school
         if head and _head_ok(head):
             ctx.spans.add(head[0].start, tok.end, SCHOOL)
     # "attends Longfield", "in year 9 at Rydal", "a pupil at Eastfield": a school's name
