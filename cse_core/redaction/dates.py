@@ -49,7 +49,7 @@ _BIRTH_FIGURES = re2.compile(
     r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
     r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
     _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r")(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
-_SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" " + _YEAR + r"\b")  # "born ... on 12 10 2010"
+_SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" (?P<y>" + _YEAR + r"|\d{2})\b")  # "born ... on 12 10 2010"
 _TWO_DIGIT_YEAR = re2.compile(r",?\s+\d{2}\b")
 
 
@@ -90,7 +90,8 @@ def dates(ctx: Context) -> None:
         if not rest.startswith(("am", "pm", "week", "day", "month", "year", "hour", "min")):
             ctx.spans.add(*group_span(m, "date"), DATE)
     for m in _SPACED.finditer(ctx.text):
-        if any(w in ctx.before(m.start(), 48) for w in _BIRTH_CONTEXT):
+        near = 48 if len(m.group("y")) == 4 else 24
+        if any(w in ctx.before(m.start(), near) for w in _BIRTH_CONTEXT):
             ctx.spans.add(*m.span(), DATE)
     for m in _BIRTH.finditer(ctx.text):
         ctx.spans.add(*group_span(m, "date"), DATE)

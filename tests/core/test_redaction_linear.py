@@ -42,7 +42,10 @@ ADVERSARIAL = [
     ("name", "Early Help "), ("place", "Skerne Park "), ("place", "Skerne "),
     ("handle", "abc12"), ("handle", "abc12 "), ("handle", "abc1"), ("handle", "as x#1234 "), ("handle", "a#1"), ("handle", "ab#1234"),
     ("school", "attends "), ("school", "attends Rydal "), ("school", "year 9 at "), ("school", "Rydal Academy "),
-    ("name", "the Wilsons "), ("name", "Oluwaseun keeps "), ("name", "Kyle and "),
+    ("name", "the Wilsons "), ("name", "Oluwaseun keeps "), ("name", "Kyle and "), ("name", "jess 1"),
+    ("date", "dob 1 1 "), ("date", "d o b "), ("date", "born 1-jan-"), ("date", "1 1 2011 born "), ("date", "01.01.11 "),
+    ("email", "x 1@a.b "), ("email", "a@gmail "), ("ni_number", "ni ab123456"), ("plate", "ab12cde car "),
+    ("handle", "add him "), ("handle", "add her on snap "), ("school", "x high "), ("school", "Very High "),
 ]
 
 

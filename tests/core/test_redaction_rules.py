@@ -44,11 +44,35 @@ CASES = [
     # street words people use for newer streets
     ("Flat 2, 9 Riverside Approach", "[ADDRESS]"),
     ("she's at 4 Kingfisher Heights", "she's at [ADDRESS]"),
+    # round 1 of the blind dev split: the rules, in other words
+    ("the d o b on file is 02 09 09 i think", "the d o b on file is [DATE] i think"),
+    ("kai 02.09.09 hasn't been seen", "[NAME] [DATE] hasn't been seen"),
+    ("her ni tz 98 76 54 d is on the letter", "her ni [NI_NUMBER] is on the letter"),
+    ("nr15xwp is the reg he uses", "[PLATE] is the reg he uses"),
+    ("mk71 vbn grey vauxhall outside the shop", "[PLATE] grey vauxhall outside the shop"),
+    ("they wait outside eastbrook high at 3", "they wait outside [SCHOOL] at 3"),
+    ("he told her to add him kaz.xo99 tonight", "he told her to add him [HANDLE] tonight"),
+    ("she added him as lilrichy", "she added him as [HANDLE]"),
+    ("tyler 13 has gone again", "[NAME] 13 has gone again"),
+    ("his email is deano 1998@yahoo.com", "his email is [EMAIL]"),
+    ("reach her on kazzab@hotmail", "reach her on [EMAIL]"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "section 10.11.12 of the procedure",
+    "in 12 34 56 a bit of time",
+    "she is yr10 and loves it",
+    "ks3 and ks4 pupils",
+    "Is the risk Very High?",
+    "she was high on weed",
+    "on the high street",
+    "add the details to the form",
+    "can I add my concerns to the referral?",
+    "will 13 year olds be seen?",
+    "chapter 3 says",
+    "ring 01325 406222 or email childrensaccesspoint@darlington.gov.uk",
     "What did the inquiries in Rochdale and Telford find?",
     "Can I use the Brook Traffic Light Tool with a 12 year old?",
     "Is there a local version of the Brook tool?",
