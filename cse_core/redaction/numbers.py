@@ -109,6 +109,8 @@ def plates(ctx: Context) -> None:
                 continue  # "yr10 and", "she 14s": words, not a plate
             if found.islower() and not context and pattern is not _PLATES[0]:
                 continue  # older formats in lower case only next to a car
+            if not context and pattern is not _PLATES[0] and any(w in ordinary and len(w) > 2 for w in letters):
+                continue  # "the A1 and M1", "J1 and J2": a road and a word, not a plate
             ctx.spans.add(*m.span(), PLATE)
     for m in _PLATE_AFTER.finditer(ctx.text):
         plate = m.group("p")

@@ -15,6 +15,9 @@ _SOCIAL_HOSTS = ("facebook|fb|instagram|instagr|tiktok|vm\\.tiktok|snapchat|twit
 # A link with a scheme or "www.", or a profile on a social site without either ("instagram.com/chloe_x").
 _URL = re2.compile(r"(?i)(?:\b(?:https?://|www\.)|\b(?:[a-z0-9-]+\.)*(?:" + _SOCIAL_HOSTS +
                    r")\.(?:com|me|gg|tv|be|ee|net|co|app)/)[^\s<>\"]+")
+# A profile link read out: "instagram dot com slash kay_den", "tiktok.com slash @kaylaa".
+_SPELLED_URL = re2.compile(r"(?i)\b(?:www\s+dot\s+)?(?:" + _SOCIAL_HOSTS + r")(?:\s+dot\s+|\.)(?:com|me|gg|tv|be|ee|net|co|app)"
+                           r"(?:\s+(?:forward\s+)?slash\s+|\s*/\s*)(?:at\s+|@)?[A-Za-z0-9_.]*[A-Za-z0-9_]")
 _EMAIL = re2.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 # "chloe dot smith at gmail dot com", "chloe123 (at) hotmail (dot) co (dot) uk"
@@ -74,6 +77,7 @@ def urls(ctx: Context) -> None:
             end -= 1
         if not _public_host(ctx.text[start:end], ctx.local.public_domains):
             ctx.spans.add(start, end, URL)
+    spelled_urls(ctx)
 
 
 # "ryanc 2009@hotmail.com": a word typed apart from the figures that open the address.
@@ -90,6 +94,12 @@ def _typed_apart(ctx: Context, start: int) -> int:
     if w is not None and w.group("w").lower() not in lexicon().ordinary and any(c.isalpha() for c in w.group("w")):
         return start - len(w.group())
     return start
+
+
+def spelled_urls(ctx: Context) -> None:
+    for m in _SPELLED_URL.finditer(ctx.text):
+        if " " in m.group():  # the plain link is the URL rule's
+            ctx.spans.add(*m.span(), URL)
 
 
 def emails(ctx: Context) -> None:

@@ -18,16 +18,25 @@ from cse_core.tokens import PhraseIndex, Token
 from cse_core.wordfreq import lexicon
 
 # Outward code, optional space, inward code (whose letters never include C I K M O V).
-_POSTCODE = re2.compile(r"(?i)\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s{0,2}\d[ABD-HJLNP-UW-Z]{2}\b")
+_POSTCODE = re2.compile(r"(?i)\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?(?:\s{1,2}|-)?\d[ABD-HJLNP-UW-Z]{2}\b")
+# A district alone: "DL3", "ts18" (kept only for the area's own postcode areas, or after "postcode").
+_DISTRICT = re2.compile(r"(?i)\b(?P<area>[A-PR-UWYZ][A-HK-Y]?)\d[A-Z\d]?\b")
+_POSTCODE_CONTEXT = ("postcode", "post code", "postal code")
 
 
 def postcodes(ctx: Context) -> None:
     # A full postcode narrows a home to a few houses; "5th" after "Y10" is no inward code.
     for m in _POSTCODE.finditer(ctx.text):
         found = m.group().lower()
-        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")):
+        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")) and \
+                not any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT):
             continue
         ctx.spans.add(*m.span(), POSTCODE)
+    areas = ctx.local.postcode_areas
+    for m in _DISTRICT.finditer(ctx.text):
+        local = m.group("area").upper() in areas and (m.group()[:1].isupper() or len(m.group()) > 2)
+        if local or any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT):
+            ctx.spans.add(*m.span(), POSTCODE)
 
 
 # --- Streets ----------------------------------------------------------------------------------
@@ -172,6 +181,11 @@ def addresses(ctx: Context) -> None:
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
         name = _street_name(ctx, tok.i)
+        the = toks[tok.i - 1] if tok.i >= 2 else None
+        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
+                and _house_number(toks[tok.i - 2]) and tok.i not in ctx.protected:
+            ctx.spans.add(toks[tok.i - 2].start, tok.end, ADDRESS)  # "3 The Paddocks", "5 the Green"
+            continue
         if not name or tok.i in ctx.protected or " ".join(t.lower for t in [*name, tok]) in _area_names():
             continue  # "Teesside Park", "Skerne Park": places
         end = tok.end

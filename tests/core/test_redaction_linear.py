@@ -46,6 +46,8 @@ ADVERSARIAL = [
     ("date", "dob 1 1 "), ("date", "d o b "), ("date", "born 1-jan-"), ("date", "1 1 2011 born "), ("date", "01.01.11 "),
     ("email", "x 1@a.b "), ("email", "a@gmail "), ("ni_number", "ni ab123456"), ("plate", "ab12cde car "),
     ("handle", "add him "), ("handle", "add her on snap "), ("school", "x high "), ("school", "Very High "),
+    ("postcode", "DL1 "), ("postcode", "postcode a1 "), ("postcode", "DL1-"), ("url", "instagram dot com slash "),
+    ("url", "tiktok dot "), ("address", "1 The "), ("plate", "A1 and "),
 ]
 
 

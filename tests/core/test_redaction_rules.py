@@ -56,11 +56,28 @@ CASES = [
     ("tyler 13 has gone again", "[NAME] 13 has gone again"),
     ("his email is deano 1998@yahoo.com", "his email is [EMAIL]"),
     ("reach her on kazzab@hotmail", "reach her on [EMAIL]"),
+    # postcodes: a district of the area's own postcode areas (knowledge/locality.yml) alone,
+    # any district after "postcode", a hyphen inside
+    ("they moved somewhere in DL2 last year", "they moved somewhere in [POSTCODE] last year"),
+    ("post code ts5 4st i think", "post code [POSTCODE] i think"),
+    ("her postcode is NE4 7DU", "her postcode is [POSTCODE]"),
+    ("DL2-3JT", "[POSTCODE]"),
+    # a profile link read out in words
+    ("his profile is tiktok dot com slash at dazzer.k", "his profile is [URL]"),
+    # a house number before "The ..."
+    ("she stays at 8 The Meadows now", "she stays at [ADDRESS] now"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "take the A1 and you get there",
+    "J1 and J2 of the motorway",
+    "she is in Y10",
+    "a B12 vitamin",
+    "see s17 and s47",
+    "the DL postcode area",
+    "meet at 4 on the Green",
     "section 10.11.12 of the procedure",
     "in 12 34 56 a bit of time",
     "she is yr10 and loves it",
