@@ -44,6 +44,7 @@ INSTITUTION_WORDS = frozenset(
     ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity", "guidelines", "guideline",
      "competence", "competency", "ruling", "judgment", "judgement", "tool", "toolkit", "cases"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
+NICKNAME_WORDS = frozenset(["big", "little", "lil", "young", "old", "mad", "fat", "baby", "wee"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
 
@@ -263,6 +264,9 @@ class Names:
         return first
 
     def take(self, first: Token, last: Token) -> None:
+        prev = self.nbor(first, -1)
+        if prev is not None and prev.is_cap and prev.lower in NICKNAME_WORDS and prev.ws and self.usable(prev):
+            first = prev  # "Big Stevie", "Lil Kaz": the nickname whole
         if self.spans.add(first.start, last.end, NAME):
             self.named.update(range(first.i, last.i + 1))
 

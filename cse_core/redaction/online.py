@@ -15,6 +15,12 @@ _SOCIAL_HOSTS = ("facebook|fb|instagram|instagr|tiktok|vm\\.tiktok|snapchat|twit
 # A link with a scheme or "www.", or a profile on a social site without either ("instagram.com/chloe_x").
 _URL = re2.compile(r"(?i)(?:\b(?:https?://|www\.)|\b(?:[a-z0-9-]+\.)*(?:" + _SOCIAL_HOSTS +
                    r")\.(?:com|me|gg|tv|be|ee|net|co|app)/)[^\s<>\"]+")
+# Any other link with a path ("vsco.co/kayla", "cash.app/$daz") and a profile on its own host
+# ("kaylaxo.tumblr.com"). Public sites (knowledge/locality.yml public_domains) stay.
+_PATH_URL = re2.compile(r"(?i)\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|co|uk|org|net|me|io|fm|app|live|co|tv|gg|ee|ly|"
+                        r"be|us|info|biz|site|xyz|link|page|bio|social|chat)/[^\s<>\"]+")
+_PROFILE_HOST = re2.compile(r"(?i)\b[a-z0-9][a-z0-9_-]*\.(?:tumblr|carrd|blogspot|wordpress|substack|weebly|wixsite)"
+                            r"\.(?:com|co)\b")
 # A profile link read out: "instagram dot com slash kay_den", "tiktok.com slash @kaylaa".
 _SPELLED_URL = re2.compile(r"(?i)\b(?:www\s+dot\s+)?(?:" + _SOCIAL_HOSTS + r")(?:\s+dot\s+|\.)(?:com|me|gg|tv|be|ee|net|co|app)"
                            r"(?:\s+(?:forward\s+)?slash\s+|\s*/\s*)(?:at\s+|@)?[A-Za-z0-9_.]*[A-Za-z0-9_]")
@@ -77,6 +83,13 @@ def urls(ctx: Context) -> None:
             end -= 1
         if not _public_host(ctx.text[start:end], ctx.local.public_domains):
             ctx.spans.add(start, end, URL)
+    for pattern in (_PATH_URL, _PROFILE_HOST):
+        for m in pattern.finditer(ctx.text):
+            start, end = m.span()
+            while end > start and ctx.text[end - 1] in ".,;:!?)]}'\"":
+                end -= 1
+            if "@" not in ctx.text[max(0, start - 1):start + 1] and not _public_host(ctx.text[start:end], ctx.local.public_domains):
+                ctx.spans.add(start, end, URL)
     spelled_urls(ctx)
 
 

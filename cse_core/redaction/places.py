@@ -50,6 +50,9 @@ FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
 _CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite"])
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
+# After "lives at 12" these say when or how many, not where.
+_NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
+                              "different", "separate", "months", "years", "hours", "mins", "minutes", "o'clock"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
 
 
@@ -72,7 +75,7 @@ def _street_name(ctx: Context, suffix: int) -> list[Token]:
     openers = _openers()
     while j >= 0 and words < 3 and suffix - j <= 8:  # bounded: linear time
         tok = toks[j]
-        if tok.text in ("'s", ".") and found:
+        if tok.text in ("'s", ".") and (found or tok.text == "'s"):  # "St Cuthbert's Way"
             found.insert(0, tok)
         elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end) \
                 and (tok.i not in ctx.protected or tok.lower in names.words().places):  # "Cleveland Terrace"
@@ -180,6 +183,8 @@ def addresses(ctx: Context) -> None:
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
+        if nxt is not None and nxt.lower in ("school", "academy", "college", "primary", "juniors", "infants", "nursery"):
+            continue  # "Beaumont Hill Academy": a school's name
         name = _street_name(ctx, tok.i)
         the = toks[tok.i - 1] if tok.i >= 2 else None
         if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
@@ -215,9 +220,12 @@ def addresses(ctx: Context) -> None:
         if prep.lower not in ("at", "on", "is") or verb.lower not in _STRONG_CUES | {"address"}:
             continue
         end = tok.i + 1
-        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].lower not in _openers() \
+        while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \
+                and (toks[end].is_cap or (end == tok.i + 1 and toks[end].is_word and len(toks[end].text) > 2
+                                          and toks[end].lower not in _NOT_HOUSE_NAMES
+                                          and toks[end].lower not in names.words().blocked)) \
                 and ctx.spans.free(toks[end].start, toks[end].end):
-            end += 1
+            end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
             ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
@@ -228,7 +236,7 @@ def addresses(ctx: Context) -> None:
 
 # --- Schools --------------------------------------------------------------------------------
 
-_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery"])
+_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery", "comp", "comprehensive"])
 _SCHOOL_KIND = frozenset(["primary", "junior", "juniors", "infant", "infants", "nursery", "secondary", "high", "grammar", "sixth", "form", "free", "c", "of", "e", "ce", "rc", "catholic", "church", "england", "methodist", "community", "special"])
 # Words that only describe a school ("secondary school", "the new academy"), never name one.
 _SCHOOL_GENERIC = frozenset(

@@ -47,7 +47,8 @@ ADVERSARIAL = [
     ("email", "x 1@a.b "), ("email", "a@gmail "), ("ni_number", "ni ab123456"), ("plate", "ab12cde car "),
     ("handle", "add him "), ("handle", "add her on snap "), ("school", "x high "), ("school", "Very High "),
     ("postcode", "DL1 "), ("postcode", "postcode a1 "), ("postcode", "DL1-"), ("url", "instagram dot com slash "),
-    ("url", "tiktok dot "), ("address", "1 The "), ("plate", "A1 and "),
+    ("url", "tiktok dot "), ("address", "1 The "), ("plate", "A1 and "), ("url", "a.co/"), ("url", "a.b.c."),
+    ("url", "a.tumblr.com "), ("address", "lives at 1 a "), ("address", "X's Way "), ("name", "Big Al "),
 ]
 
 

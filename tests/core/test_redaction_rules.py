@@ -66,11 +66,30 @@ CASES = [
     ("his profile is tiktok dot com slash at dazzer.k", "his profile is [URL]"),
     # a house number before "The ..."
     ("she stays at 8 The Meadows now", "she stays at [ADDRESS] now"),
+    # addresses: a saint's street, a lower-case house name after "lives at"
+    ("she's staying at 21 St Oswald's Way", "she's staying at [ADDRESS]"),
+    ("we moved to 6 Saint Hilda's Close", "we moved to [ADDRESS]"),
+    ("he lives at 30 brackenbury with his mum", "he lives at [ADDRESS] with his mum"),
+    # a nickname whole
+    ("a lad they call Big Tommo drives her", "a lad they call [NAME] drives her"),
+    # schools: "comp", a school named after a hill
+    ("she's at brackley comp", "she's at [SCHOOL]"),
+    ("a pupil at Cedar Hill Academy", "a pupil at [SCHOOL]"),
+    # links with a path on any site, and profiles on their own host
+    ("his page vsco.co/dazz.k", "his page [URL]"),
+    ("she posts on jessxo.tumblr.com", "she posts on [URL]"),
+    ("send to cash.app/$kazb", "send to [URL]"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "she lives at 14 with her dad",
+    "she's Close to her mum",
+    "she went to the comp",
+    "go to childnet.com/parents for advice",
+    "see www.childline.org.uk/info",
+    "see section 4.3/4.4 and/or 5.1",
     "take the A1 and you get there",
     "J1 and J2 of the motorway",
     "she is in Y10",
