@@ -42,7 +42,9 @@ SENTENCE_END = frozenset(".!?;:\"()[]")
 # After a capitalised word these make it the name of a thing, not a person: "the Jay Report".
 INSTITUTION_WORDS = frozenset(
     ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity", "guidelines", "guideline",
-     "competence", "competency", "ruling", "judgment", "judgement", "tool", "toolkit", "cases"])
+     "competence", "competency", "ruling", "judgment", "judgement", "tool", "toolkit", "cases", "campaign", "fund",
+     "appeal", "helpline", "hub", "network", "alliance", "association", "society", "institute", "coalition",
+     "initiative", "scheme"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
 NICKNAME_WORDS = frozenset(["big", "little", "lil", "young", "old", "mad", "fat", "baby", "wee"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
@@ -402,6 +404,17 @@ class Names:
                     and not self.blocked(nxt) and nxt.lower not in self.lex.ordinary):
                 self.take(tok, self.extend_forward(tok))
 
+    def names_a_thing(self, tok: Token) -> bool:
+        """Whether a run of capitalised words from ``tok`` ends in an institution word ("Report")."""
+        nxt = self.nbor(tok, 1)
+        for _ in range(3):
+            if nxt is None or not nxt.is_cap or nxt.nl_before:
+                return False
+            if nxt.lower in INSTITUTION_WORDS:
+                return True
+            nxt = self.nbor(nxt, 1)
+        return False
+
     def known_alone(self) -> None:
         """A given name standing anywhere: "I think Chloe is...", "worried about jayden".
 
@@ -410,9 +423,9 @@ class Names:
         for tok in self.tokens:
             if not self.given_name(tok):
                 continue
-            prev, nxt = self.nbor(tok, -1), self.nbor(tok, 1)
-            if nxt is not None and nxt.is_cap and nxt.lower in INSTITUTION_WORDS:
-                continue  # "the Jay Report"
+            prev = self.nbor(tok, -1)
+            if self.names_a_thing(tok):
+                continue  # "the Jay Report", "the Lucy Faithfull Foundation"
             if tok.is_cap:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name

@@ -84,6 +84,8 @@ CASES = [
 ]
 
 KEPT = [
+    "What do the Marie Collins Foundation offer parents?",
+    "Is the Lucy Faithfull Foundation part of Stop it Now?",
     "she lives at 14 with her dad",
     "she's Close to her mum",
     "she went to the comp",
