@@ -217,7 +217,13 @@ def addresses(ctx: Context) -> None:
         if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
             continue
         prep, verb = toks[tok.i - 1], toks[tok.i - 2]
-        if prep.lower not in ("at", "on", "is") or verb.lower not in _STRONG_CUES | {"address"}:
+        nxt = toks[tok.i + 1]
+        cued = prep.lower in ("at", "on", "is") and verb.lower in _STRONG_CUES | {"address"}
+        # else "took her to 16 Maidendale", "his house is at 5 Larchfield": after any place word,
+        # a capitalised word no dictionary calls ordinary and no person's name
+        if not cued and not (prep.lower in ("at", "to", "from", "outside", "near") and nxt.is_cap and nxt.is_word
+                             and nxt.lower not in lex.ordinary and not names.is_given_name(nxt.text)
+                             and nxt.lower not in names.words().blocked and nxt.i not in ctx.protected):
             continue
         end = tok.i + 1
         while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \

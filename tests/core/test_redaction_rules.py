@@ -70,6 +70,8 @@ CASES = [
     ("she's staying at 21 St Oswald's Way", "she's staying at [ADDRESS]"),
     ("we moved to 6 Saint Hilda's Close", "we moved to [ADDRESS]"),
     ("he lives at 30 brackenbury with his mum", "he lives at [ADDRESS] with his mum"),
+    ("they drove her to 9 Ravensworth late at night", "they drove her to [ADDRESS] late at night"),
+    ("his flat is at 2a Branksdale", "his flat is at [ADDRESS]"),
     # a nickname whole
     ("a lad they call Big Tommo drives her", "a lad they call [NAME] drives her"),
     # schools: "comp", a school named after a hill
@@ -84,6 +86,9 @@ CASES = [
 ]
 
 KEPT = [
+    "from 2 Durham Constabulary officers",
+    "she talks to 3 Snapchat users",
+    "the meeting at 10 Tuesday",
     "What do the Marie Collins Foundation offer parents?",
     "Is the Lucy Faithfull Foundation part of Stop it Now?",
     "she lives at 14 with her dad",
