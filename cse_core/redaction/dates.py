@@ -39,7 +39,7 @@ _WORDS = (
 )
 # "born in 2011", "dob: March 2011", "born in twenty eleven"
 _DOB = r"(?:dob|d\.? ?o\.? ?b\.?)"  # "dob", "d.o.b.", "d o b"
-_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
+_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?(?:the\s+year\s+)?"
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
 _SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
 _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
@@ -48,9 +48,11 @@ _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
 _BIRTH_FIGURES = re2.compile(
     r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
     r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
-    _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r")(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
+    _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r"(?:[/.-](?:" + _YEAR + r"|\d{2}))?|" +
+    # month first, as in the United States: "dob 2/14/2010"
+    _MON + r"[/.-](?:3[01]|1[3-9]|2\d)[/.-](?:" + _YEAR + r"|\d{2}))(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
 _SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" (?P<y>" + _YEAR + r"|\d{2})\b")  # "born ... on 12 10 2010"
-_TWO_DIGIT_YEAR = re2.compile(r",?\s+\d{2}\b")
+_TWO_DIGIT_YEAR = re2.compile(r"(?:,?\s+|[-/.])\d{2}\b")
 
 
 def _certain(low: str) -> bool:

@@ -59,7 +59,7 @@ _NAME_DIGITS = re2.compile(r"\b(?P<name>[A-Za-z]{3,})(?P<digits>\d{2,4})\b")
 _WORD_DIGITS = re2.compile(r"(?:^|[^A-Za-z0-9_@./#-])(?P<h>[A-Za-z]{3,}\d{2,6}[A-Za-z]{0,3})(?:$|[^A-Za-z0-9_@])")
 _DISCORD_TAG = re2.compile(r"(?:^|[^A-Za-z0-9_@.#])(?P<h>[A-Za-z][A-Za-z0-9_.]{1,31}#\d{4})(?:$|[^0-9])")
 _NUMBERED_THINGS = frozenset(
-    ["year", "yr", "yrs", "section", "sections", "sec", "covid", "fifa", "iphone", "ipad", "galaxy", "pixel", "xbox",
+    ["year", "yr", "yrs", "dob", "bday", "born", "section", "sections", "sec", "covid", "fifa", "iphone", "ipad", "galaxy", "pixel", "xbox",
      "windows", "office", "top", "under", "over", "level", "levels", "tier", "stage", "grade", "page", "pages",
      "room", "bus", "route", "flat", "unit", "apt", "house", "number", "no", "version", "form", "gcse", "ks",
      "key", "mp", "ps", "pg", "cert", "rated", "age", "aged", "ages", "jan", "feb", "mar", "apr", "may", "jun",

@@ -41,6 +41,10 @@ CASES = [
     ("d.o.b 21-Jun-2010", "d.o.b [DATE]"),
     ("born on 21 Jun 10", "born on [DATE]"),
     ("she was born at home in Leeds on 21 06 2010", "she was born at home in Leeds on [DATE]"),
+    ("dob09/11/2011 on the form", "dob[DATE] on the form"),
+    ("dob 11/9/2011 (American form)", "dob [DATE] (American form)"),
+    ("she was born in the year 2011", "she was born in the year [DATE]"),
+    ("dob: 9-nov-11", "dob: [DATE]"),
     # street words people use for newer streets
     ("Flat 2, 9 Riverside Approach", "[ADDRESS]"),
     ("she's at 4 Kingfisher Heights", "she's at [ADDRESS]"),
