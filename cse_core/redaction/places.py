@@ -45,6 +45,13 @@ def postcodes(ctx: Context) -> None:
 STREET_WORDS = frozenset(["road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "drive", "terrace", "tce", "crescent", "cres", "grove", "gardens", "gdns", "mews", "boulevard", "wynd", "parade"])
 # Street words that are ordinary words too: a street with a capital or a house number only.
 STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive", "approach", "wharf", "dene", "grange", "heights", "lea", "leas", "paddock", "paddocks", "orchard", "cottages", "buildings", "mount", "avenue"])
+# Street words that are nearly always part of a street's name, and words that make a kind of road.
+_NAMED_STREET_WORDS = frozenset(["road", "street", "avenue", "lane", "crescent", "terrace", "grove", "gardens", "rd", "st",
+                                 "ave", "cres", "tce"])
+_ROAD_KINDS = frozenset(["side", "main", "back", "ring", "slip", "dirt", "country", "busy", "dark", "quiet", "private",
+                         "toll", "fast", "slow", "bus", "cycle", "memory", "one", "two", "same", "other", "open", "lovers",
+                         "wrong", "right", "left", "whole", "next", "new", "old", "local", "long", "high", "top",
+                         "bottom", "end", "dead", "narrow", "wide", "big", "little", "small", "empty", "outside", "inside"])
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
@@ -211,7 +218,9 @@ def addresses(ctx: Context) -> None:
         if low not in STREET_WORDS:
             continue
         cue, strong = _cue_before(ctx, name[0])
-        if cue and (strong or not all(w in lex.ordinary for w in name_words)):
+        # "near station road", "at oak avenue": ordinary words too, but not a kind of road ("on ring road")
+        if cue and (strong or not all(w in lex.ordinary for w in name_words)
+                    or (low in _NAMED_STREET_WORDS and not any(w in _ROAD_KINDS for w in name_words))):
             ctx.spans.add(name[0].start, end, ADDRESS)  # "lives on station road", "near cleveland st"
     for tok in toks:  # "she lives at 22 Pendower": a house number and a name after an address cue
         if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
@@ -293,6 +302,13 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     toks = ctx.tokens
     if tok.lower in _ATTEND and tok.i + 1 < len(toks):
         return tok.i + 1
+    # "her school is Eastbrook", "school: Kingsmead", "the school (Eastbrook)", "school at Eastbrook"
+    if tok.text in ("is", "was", ":", "-", "(", "at") and tok.i >= 1 and tok.i + 1 < len(toks):
+        prev = toks[tok.i - 1]
+        if prev.text == "'s" and tok.i >= 2:
+            prev = toks[tok.i - 2]
+        if prev.lower in ("school", "academy", "college"):
+            return tok.i + 1
     if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
         return None
     prev = toks[tok.i - 1]
@@ -351,7 +367,10 @@ def schools(ctx: Context) -> None:
             continue
         head: list[Token] = []
         j = start
-        while j < len(toks) and len(head) < 3 and toks[j].is_cap and toks[j].lower not in _openers() \
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at")  # after "her school is"
+        while j < len(toks) and len(head) < 3 and (toks[j].is_cap or (
+                named and j == start and toks[j].is_lower and toks[j].is_word and toks[j].lower not in lexicon().ordinary)) \
+                and toks[j].lower not in _openers() \
                 and j not in ctx.protected and toks[j].lower not in names.words().blocked \
                 and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
             head.append(toks[j])

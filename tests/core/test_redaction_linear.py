@@ -50,6 +50,7 @@ ADVERSARIAL = [
     ("url", "tiktok dot "), ("address", "1 The "), ("plate", "A1 and "), ("url", "a.co/"), ("url", "a.b.c."),
     ("url", "a.tumblr.com "), ("address", "lives at 1 a "), ("address", "X's Way "), ("name", "Big Al "),
     ("date", "dob1/1/"), ("date", "dob 1/1"), ("date", "born in the year "), ("date", "1-jan-1"), ("address", "to 1 Xyzzy "),
+    ("school", "school is "), ("school", "school: X "), ("school", "school ("), ("address", "at oak avenue "),
 ]
 
 

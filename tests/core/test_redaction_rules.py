@@ -85,11 +85,24 @@ CASES = [
     ("his page vsco.co/dazz.k", "his page [URL]"),
     ("she posts on jessxo.tumblr.com", "she posts on [URL]"),
     ("send to cash.app/$kazb", "send to [URL]"),
+    # a school named after "her school is", "school:", "the school (...)"
+    ("her school is brackenhill i think", "her school is [SCHOOL] i think"),
+    ("School: Fernbrook, year 8", "School: [SCHOOL], year 8"),
+    ("the school (Fernbrook) rang me", "the school ([SCHOOL]) rang me"),
+    # lower-case streets after a place word; kinds of road stay
+    ("they meet at ash avenue after dark", "they meet at [ADDRESS] after dark"),
+    ("seen near mill street again", "seen near [ADDRESS] again"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
 
 KEPT = [
+    "her school is good about it",
+    "the school is aware and involved",
+    "her school is CAMHS aware",
+    "she was on a side road",
+    "she was hit on ring road",
+    "on the main road near the shops",
     "from 2 Durham Constabulary officers",
     "she talks to 3 Snapchat users",
     "the meeting at 10 Tuesday",
