@@ -41,11 +41,13 @@ _SPELLED = re2.compile(
 # "add her on tiktok @kayla", "his username was dreamboy99".
 _APPS = ("snapchat|snap|sc|insta|instagram|ig|tiktok|tik tok|kik|discord|twitter|fb|facebook|username|user name|"
          "handle|gamertag|gamer tag|psn|xbox|xbl|roblox|telegram|threads|twitch|youtube|yt|steam|wizz|yubo|"
-         "whatsapp|bereal|reddit|pinterest|onlyfans|skype|messenger|account|profile")
+         "whatsapp|bereal|reddit|pinterest|onlyfans|skype|messenger|account|profile|user")
 _HANDLE_AFTER = re2.compile(
     r"(?i)\b(?:" + _APPS + r")(?:'s)?(?:\s+(?:name|account|acc|handle|username|user name|user|id|tag|profile|page))?"
     r"(?:'s)?(?P<sep>\s*(?:is|was|=|:|-|called|named|as)\s*|\s+)(?:is\s+|was\s+)?(?P<at>@\s*)?"
     r"(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_](?:#\d{4})?)")
+# A handle before the app it is on: "he's 'king_k' on snap", "kaz.xo on insta".
+_BEFORE_APP = re2.compile(r"(?i)(?:^|[\s'\"(])(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])['\"]?\s+on\s+(?:" + _APPS + r")\b")
 # "said to add him jakey.boii", "add me on snap: kaz.xo": a handle after "add".
 _ADD = re2.compile(r"(?i)\badd(?:ed)?\s+(?:(?:him|her|me|them|us)\s+)?(?:on\s+(?:" + _APPS + r")\s*:?\s+)?"
                    r"(?:as\s+)?(?P<at>@)?(?P<h>[A-Za-z0-9_.]*[A-Za-z0-9_])")
@@ -160,6 +162,11 @@ def handles(ctx: Context) -> None:
             if m.group("at") is not None:
                 start = group_span(m, "at")[0]
             ctx.spans.add(start, end, HANDLE)
+    for m in _BEFORE_APP.finditer(ctx.text):
+        handle = m.group("h")
+        if any(c.isdigit() or c in "_." for c in handle.strip(".")) and sum(c.isalnum() for c in handle) >= 3 \
+                and _handle_ok(handle, False, False):  # not "e.g on snap"
+            ctx.spans.add(*group_span(m, "h"), HANDLE)
     for m in _ADD.finditer(ctx.text):
         handle = m.group("h")
         # after "add" a handle with a dot, underscore or digit, or a word no dictionary has

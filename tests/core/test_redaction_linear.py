@@ -51,6 +51,7 @@ ADVERSARIAL = [
     ("url", "a.tumblr.com "), ("address", "lives at 1 a "), ("address", "X's Way "), ("name", "Big Al "),
     ("date", "dob1/1/"), ("date", "dob 1/1"), ("date", "born in the year "), ("date", "1-jan-1"), ("address", "to 1 Xyzzy "),
     ("school", "school is "), ("school", "school: X "), ("school", "school ("), ("address", "at oak avenue "),
+    ("handle", "a_1 on snap "), ("handle", "x on "), ("handle", "user is "),
 ]
 
 

@@ -22,6 +22,10 @@ CASES = [
     ("an account called Princess2009 added her", "an account called [HANDLE] added her"),
     ("on discord he's shadowking#1234", "on discord he's [HANDLE]"),
     ("his discord is shadowking#1234", "his discord is [HANDLE]"),
+    # a handle before the app it is on; after "user is"
+    ("she's 'lil_mo' on snap", "she's '[HANDLE]' on snap"),
+    ("he is dazza.k on insta", "he is [HANDLE] on insta"),
+    ("his user is k1ngpin", "his user is [HANDLE]"),
     # a school after "attends", "year 9 at", "a pupil at", "excluded from"
     ("she is in year 9 at Eastbrook and hates it", "she is in year 9 at [SCHOOL] and hates it"),
     ("a teacher at Northbeck rang me", "a teacher at [SCHOOL] rang me"),
@@ -97,6 +101,10 @@ CASES = [
 ]
 
 KEPT = [
+    "e.g on snap",
+    "she spends 3 hours on snap",
+    "the user is a child",
+    "the user is young",
     "her school is good about it",
     "the school is aware and involved",
     "her school is CAMHS aware",
