@@ -101,6 +101,9 @@ CASES = [
 ]
 
 KEPT = [
+    "What if the child is Roma or Gypsy Traveller?",
+    "Will the police be told if I ring?",
+    "Hope this is the right place - who do I ring?",
     "e.g on snap",
     "she spends 3 hours on snap",
     "the user is a child",
