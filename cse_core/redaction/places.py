@@ -44,7 +44,7 @@ def postcodes(ctx: Context) -> None:
 # Street words that name a street in any case ("station road", "cleveland st").
 STREET_WORDS = frozenset(["road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "drive", "terrace", "tce", "crescent", "cres", "grove", "gardens", "gdns", "mews", "boulevard", "wynd", "parade"])
 # Street words that are ordinary words too: a street with a capital or a house number only.
-STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive", "approach", "wharf", "dene", "grange", "heights", "lea", "leas", "paddock", "paddocks", "orchard", "cottages", "buildings", "mount", "avenue"])
+STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive", "approach", "wharf", "dene", "grange", "heights", "lea", "leas", "paddock", "paddocks", "orchard", "cottages", "buildings", "mount", "avenue", "cl", "gr", "gro", "sq", "pde", "crt", "ter", "gdn", "wlk"])
 # Street words that are nearly always part of a street's name, and words that make a kind of road.
 _NAMED_STREET_WORDS = frozenset(["road", "street", "avenue", "lane", "crescent", "terrace", "grove", "gardens", "rd", "st",
                                  "ave", "cres", "tce"])

@@ -96,6 +96,9 @@ CASES = [
     # lower-case streets after a place word; kinds of road stay
     ("they meet at ash avenue after dark", "they meet at [ADDRESS] after dark"),
     ("seen near mill street again", "seen near [ADDRESS] again"),
+    # abbreviated street words after a house number
+    ("she is at 4 Hazel Cl tonight", "she is at [ADDRESS] tonight"),
+    ("flat 2, 15 Albion Sq", "[ADDRESS]"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
 ]
