@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint eval-privacy clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -123,6 +123,12 @@ bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 # training (CSE_BLIND_DIR overrides the folder). EVAL_ARGS="--sets safety".
 eval: $(MODEL)
 	$(PY) -m bench.blind_eval $(EVAL_ARGS)
+
+# Blind measure of the redaction before storage (issue 14): recall per identifier class and
+# over-redaction, dev/test split, figures only (bench/eval_privacy.py; CSE_BLIND_DIR overrides
+# the folder, PRIVACY_ARGS="--show dev" prints the dev split's misses).
+eval-privacy: $(VENV)/.installed
+	$(PY) -m bench.eval_privacy $(PRIVACY_ARGS)
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 

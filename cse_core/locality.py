@@ -31,6 +31,7 @@ class Locality:
     public_numbers: frozenset[str]  # digits, national form (0...)
     public_emails: frozenset[str]  # lower case
     public_domains: tuple[str, ...]  # lower case, without "www."
+    postcode_areas: frozenset[str] = frozenset()  # upper case letters: "DL", "TS"; a district alone ("DL3") is redacted
 
 
 def _read(path: Path) -> Any:
@@ -86,4 +87,5 @@ def load(base: Path | None = None) -> Locality:
         public_numbers=frozenset(national_digits(n) for n in numbers),
         public_emails=frozenset(e.lower() for e in emails),
         public_domains=tuple(d.lower().removeprefix("www.").rstrip("/") for d in domains),
+        postcode_areas=frozenset(a.upper() for a in _strings(local.get("postcode_areas"))),
     )

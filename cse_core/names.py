@@ -41,8 +41,12 @@ NAME = "[NAME]"
 SENTENCE_END = frozenset(".!?;:\"()[]")
 # After a capitalised word these make it the name of a thing, not a person: "the Jay Report".
 INSTITUTION_WORDS = frozenset(
-    ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity"])
+    ["report", "review", "inquiry", "enquiry", "act", "law", "laws", "procedure", "procedures", "guidance", "protocol", "model", "framework", "assessment", "team", "service", "services", "centre", "center", "group", "meeting", "board", "unit", "trust", "foundation", "project", "programme", "program", "partnership", "council", "academy", "school", "college", "hospital", "clinic", "estate", "syndrome", "principle", "principles", "test", "rule", "rules", "commission", "charity", "guidelines", "guideline",
+     "competence", "competency", "ruling", "judgment", "judgement", "tool", "toolkit", "cases", "campaign", "fund",
+     "appeal", "helpline", "hub", "network", "alliance", "association", "society", "institute", "coalition",
+     "initiative", "scheme"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
+NICKNAME_WORDS = frozenset(["big", "little", "lil", "young", "old", "mad", "fat", "baby", "wee"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
 
@@ -132,6 +136,7 @@ def cues() -> dict[str, list[Cue]]:
         Cue("age_after", False, (_slot(["("]), _slot(NUM), _slot([")"]))),
         Cue("age_after", False, (_slot([","]), _slot(NUM))),
         Cue("age_after", False, (_slot(NUM), _slot("yo yrs yr"))),
+        Cue("age_bare", False, (_slot(NUM),)),  # "jess 14", "ruby 03.08.12": a given name only
         Cue("verb_after", False, (_slot(w["person_verbs"]),)),
         Cue("verb_after", False, (_slot(w["auxiliaries"]), _slot(w["person_states"]))),
         Cue("verb_after", False, (_slot(["'s"]), _slot(w["person_nouns"]))),
@@ -177,6 +182,7 @@ class Names:
         self.spans = spans
         self.w = words()
         self.lex = lexicon()
+        self.named: set[int] = set()  # token indices already taken as a name
 
     # -- word tests -----------------------------------------------------------------------------
 
@@ -260,7 +266,11 @@ class Names:
         return first
 
     def take(self, first: Token, last: Token) -> None:
-        self.spans.add(first.start, last.end, NAME)
+        prev = self.nbor(first, -1)
+        if prev is not None and prev.is_cap and prev.lower in NICKNAME_WORDS and prev.ws and self.usable(prev):
+            first = prev  # "Big Stevie", "Lil Kaz": the nickname whole
+        if self.spans.add(first.start, last.end, NAME):
+            self.named.update(range(first.i, last.i + 1))
 
     # -- rules -----------------------------------------------------------------------------------
 
@@ -286,8 +296,16 @@ class Names:
         return tok.lower in self.w.given and tok.lower not in self.w["relations"] and nxt is not None and (
             nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"] or nxt.text in (",", "'s"))
 
-    def accept_before(self, cue: str, tok: Token) -> bool:
+    def accept_before(self, cue: str, tok: Token, cue_word: str = "") -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
+        if cue == "age_bare":  # a number right after: a given name, not "chapter 3" nor "will 13 year olds"
+            if self.blocked(tok) or tok.lower not in self.w.given or tok.lower in self.w["auxiliaries"]:
+                return False
+            if tok.is_lower:
+                return self.given_name(tok) or (tok.lower in self.w["given_words"] and self.at_start(tok))
+            return tok.is_cap and (not self.at_start(tok) or self.known_name(tok))
+        if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
+            return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
         if not self.namelike(tok):
             return False
         if cue == "age_after" and tok.is_lower:  # "jess is 14", "chloe, 14"
@@ -296,8 +314,10 @@ class Names:
             return self.given_name(tok)
         if not tok.is_cap:
             return False
-        # A sentence's first word is capitalised anyway: a known proper noun only ("Chloe said").
-        return not self.at_start(tok) or self.known_name(tok)
+        # A sentence's first word is capitalised anyway: a known proper noun only ("Chloe said"),
+        # or a word no English word list knows before a person's verb ("Oluwaseun keeps ...").
+        return not self.at_start(tok) or self.known_name(tok) or (
+            cue_word in self.w["person_verbs"] and tok.lower not in self.lex.known)
 
     def age_ok(self, end: int) -> bool:
         """The number in an age cue is an age (1-25), not a count or a year."""
@@ -325,9 +345,9 @@ class Names:
                             self.take(nxt, self.extend_forward(nxt))
                 elif start > 0 and not tok.nl_before:
                     prev = tokens[start - 1]
-                    if cue.kind == "age_after" and not self.age_ok(end):
+                    if cue.kind in ("age_after", "age_bare") and not self.age_ok(end):
                         continue
-                    if self.accept_before(cue.kind, prev):
+                    if self.accept_before(cue.kind, prev, tok.lower):
                         self.take(self.extend_back(prev), prev)
 
     def run_word(self, tok: Token) -> bool:
@@ -384,6 +404,17 @@ class Names:
                     and not self.blocked(nxt) and nxt.lower not in self.lex.ordinary):
                 self.take(tok, self.extend_forward(tok))
 
+    def names_a_thing(self, tok: Token) -> bool:
+        """Whether a run of capitalised words from ``tok`` ends in an institution word ("Report")."""
+        nxt = self.nbor(tok, 1)
+        for _ in range(3):
+            if nxt is None or not nxt.is_cap or nxt.nl_before:
+                return False
+            if nxt.lower in INSTITUTION_WORDS:
+                return True
+            nxt = self.nbor(nxt, 1)
+        return False
+
     def known_alone(self) -> None:
         """A given name standing anywhere: "I think Chloe is...", "worried about jayden".
 
@@ -392,9 +423,9 @@ class Names:
         for tok in self.tokens:
             if not self.given_name(tok):
                 continue
-            prev, nxt = self.nbor(tok, -1), self.nbor(tok, 1)
-            if nxt is not None and nxt.is_cap and nxt.lower in INSTITUTION_WORDS:
-                continue  # "the Jay Report"
+            prev = self.nbor(tok, -1)
+            if self.names_a_thing(tok):
+                continue  # "the Jay Report", "the Lucy Faithfull Foundation"
             if tok.is_cap:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
@@ -403,12 +434,20 @@ class Names:
                 self.take(tok, self.extend_forward(tok))
 
     def families(self) -> None:
-        """"the Johnson family", "the Kowalski brothers": a surname before a family word."""
+        """"the Johnson family", "the Kowalski brothers": a surname before a family word;
+        "the Wilsons", "the Gallaghers": a surname in the plural after "the"."""
         for tok in self.tokens[:-1]:
             nxt = self.tokens[tok.i + 1]
             if nxt.lower in FAMILY_WORDS and tok.is_cap and not self.blocked(tok) and (
                     tok.lower in self.w.surnames or not self.ordinary(tok)):
                 self.take(self.extend_back(tok), tok)
+        for tok in self.tokens[1:]:
+            low = tok.lower
+            if self.tokens[tok.i - 1].lower != "the" or not tok.is_cap or not low.endswith("s") or self.blocked(tok):
+                continue
+            stem = low[:-2] if low.endswith("es") and low[:-2] in self.w.surnames else low[:-1]
+            if stem in self.w.surnames and stem not in self.lex.ordinary and low not in self.lex.ordinary:
+                self.take(tok, tok)
 
     def apposition(self) -> None:
         """", Maisie," and ", Keira Walsh,": capitalised words that are no ordinary words set off
@@ -428,6 +467,9 @@ class Names:
             return
         prev, nxt = self.tokens[start - 1], self.tokens[end]
         names = [self.namelike(t) and self.known_name(t) for t in (prev, nxt)]
+        # "friends with ruby and ella": one side already a name, the other a given name
+        if prev.i in self.named and not names[1] and not self.blocked(nxt) and nxt.lower in self.w.given:
+            names = [True, True]
         me = [t.lower in self.w["first_person"] for t in (prev, nxt)]
         if (names[0] and names[1]) or (names[0] and me[1]):
             self.take(self.extend_back(prev), prev)

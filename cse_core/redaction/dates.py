@@ -27,17 +27,32 @@ _DAY_ANY = r"(?:" + _DAY + r"(?:st|nd|rd|th)?|" + _ORDINAL + r")"
 _YEAR_WORDS = (r"(?:two thousand(?:\s+and)?(?:\s+(?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|" +
                _UNITS + r"))?|twenty[- ](?:" + _TEENS + r"|" + _TENS + r"(?:[- ]" + _UNITS + r")?|oh?[- ]" + _UNITS +
                r")|nineteen[- ]" + _TENS + r"(?:[- ]" + _UNITS + r")?)")
-_YEAR_ANY = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r")"
+_YEAR_ANY = r"(?:" + _YEAR + r"|" + _YEAR_WORDS + r"|'\d{2})"  # '11 too
+# Between a day and its month: spaces, or a hyphen, slash or dot ("3-Apr-2011", "3/apr/11").
+_SEP = r"(?:[-/.]|\s+)"
 _WORDS = (
     # "3rd April 2011", "the third of april", "3 May"
-    re2.compile(r"(?i)\b(?:the\s+)?" + _DAY_ANY + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR_ANY + r"\b)?"),
+    re2.compile(r"(?i)\b(?:the\s+)?" + _DAY_ANY + r"(?:\s+of\s+|" + _SEP + r")" + _MONTH +
+                r"(?:(?:,?\s+|\s*[-/.]\s*)" + _YEAR_ANY + r"\b)?"),
     # "April 3rd, 2011", "april the third"
     re2.compile(r"(?i)\b" + _MONTH + r"\s+(?:the\s+)?" + _DAY_ANY + r"\b(?:,?\s+" + _YEAR_ANY + r"\b)?"),
 )
 # "born in 2011", "dob: March 2011", "born in twenty eleven"
-_BIRTH = re2.compile(r"(?i)\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?"
+_DOB = r"(?:dob|d\.? ?o\.? ?b\.?)"  # "dob", "d.o.b.", "d o b"
+_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?(?:the\s+year\s+)?"
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
-_BIRTH_CONTEXT = ("born", "dob", "d.o.b", "birth", "birthday", "bday")
+_SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
+_BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
+# After a birth word only: figures with spaces or none ("DOB 03 04 2011", "dob 14032011"), a day
+# and month without the year ("birthday: 07/08"), a year of two digits after a month ("3 Apr 11").
+_BIRTH_FIGURES = re2.compile(
+    r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
+    r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
+    _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r"(?:[/.-](?:" + _YEAR + r"|\d{2}))?|" +
+    # month first, as in the United States: "dob 2/14/2010"
+    _MON + r"[/.-](?:3[01]|1[3-9]|2\d)[/.-](?:" + _YEAR + r"|\d{2}))(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
+_SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" (?P<y>" + _YEAR + r"|\d{2})\b")  # "born ... on 12 10 2010"
+_TWO_DIGIT_YEAR = re2.compile(r"(?:,?\s+|[-/.])\d{2}\b")
 
 
 def _certain(low: str) -> bool:
@@ -52,8 +67,10 @@ def dates(ctx: Context) -> None:
     for m in _NUMERIC.finditer(ctx.text):
         found = m.group()
         # "2.2.11" could be a section: a two-digit year after dots only next to a birth word
+        # ("03.08.12", two figures each, is a date: sections have no leading zero nor a day)
         if m.group("s1") == "." and len(found.rsplit(".", 1)[-1]) == 2 and \
-                not any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT):
+                not any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT) and (
+                    len(found) < 8 or any(w in ctx.before(m.start(), 16) for w in _SECTION_WORDS)):
             continue
         ctx.spans.add(*m.span(), DATE)
     for pattern in _WORDS:
@@ -64,6 +81,19 @@ def dates(ctx: Context) -> None:
             if "may" in low.replace(".", " ").split() and "May" not in found and not _certain(low) \
                     and not ctx.before(m.start(), 8).rstrip().endswith(("on", "born", "the", "of")):
                 continue
+            end = m.end()
+            if any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT) and not found[-1].isdigit():
+                year = _TWO_DIGIT_YEAR.match(ctx.text, end)  # "born on 3 Apr 11"
+                if year is not None:
+                    end = year.end()
+            ctx.spans.add(m.start(), end, DATE)
+    for m in _BIRTH_FIGURES.finditer(ctx.text):
+        rest = ctx.text[m.end():m.end() + 6].lower().lstrip()
+        if not rest.startswith(("am", "pm", "week", "day", "month", "year", "hour", "min")):
+            ctx.spans.add(*group_span(m, "date"), DATE)
+    for m in _SPACED.finditer(ctx.text):
+        near = 48 if len(m.group("y")) == 4 else 24
+        if any(w in ctx.before(m.start(), near) for w in _BIRTH_CONTEXT):
             ctx.spans.add(*m.span(), DATE)
     for m in _BIRTH.finditer(ctx.text):
         ctx.spans.add(*group_span(m, "date"), DATE)

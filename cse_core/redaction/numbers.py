@@ -37,7 +37,15 @@ def nhs_numbers(ctx: Context) -> None:
 
 # --- National Insurance numbers: two letters, six digits, A-D ("QQ 12 34 56 C") ------------
 
-_NI = re2.compile(r"(?i)\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}(?:[ -]?[A-D])?\b")
+_NI = re2.compile(r"(?i)\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}(?:[ -]?[A-Z])?\b")
+# Prefixes HMRC never issues: first letter D F I Q U V, second D F I O Q U V, and a few pairs.
+_NI_BAD_FIRST, _NI_BAD_SECOND = frozenset("dfiquv"), frozenset("dfioquv")
+_NI_BAD_PAIRS = frozenset(["bg", "gb", "nk", "kn", "tn", "nt", "zz"])
+
+
+def _ni_prefix(compact: str) -> bool:
+    p = compact[:2].lower()
+    return p[0] not in _NI_BAD_FIRST and p[1] not in _NI_BAD_SECOND and p not in _NI_BAD_PAIRS
 _NI_CONTEXT = ("national insurance", "ni number", "ni no", "nino", "n.i.", "ni:", "ni is", "insurance number")
 
 
@@ -45,12 +53,14 @@ def ni_numbers(ctx: Context) -> None:
     for m in _NI.finditer(ctx.text):
         found = m.group()
         compact = found.replace(" ", "").replace("-", "")
-        context = any(word in ctx.before(m.start()) for word in _NI_CONTEXT)
-        if len(compact) == 8 and not context:
-            continue  # no suffix letter: only after "NI number"
-        # lower case with spaces ("in 12 34 56 a") only after a context word
-        if not context and found[:2].islower() and " " in found:
-            continue
+        before = ctx.before(m.start())
+        if not any(word in before for word in _NI_CONTEXT) and (" " + before.rstrip(" :-"))[-3:] != " ni":
+            # without "NI (number)" before it: the suffix letter (A-D) is needed, and in lower
+            # case with spaces a prefix HMRC issues ("in 12 34 56 a": "in", "is", "if" never are)
+            if len(compact) != 9 or compact[-1].lower() not in "abcd":
+                continue
+            if found[:2].islower() and " " in found and not _ni_prefix(compact):
+                continue
         ctx.spans.add(*m.span(), NI_NUMBER)
 
 
@@ -65,6 +75,25 @@ _PLATE_AFTER = re2.compile(r"(?i)\b(?:reg|registration|number plate|plate|reg nu
                            r"(?:\s+(?:number|no\.?|plate))?(?:\s*(?:is|was|:|-)\s*|\s+)"
                            r"(?P<p>[A-Z0-9]{1,4} ?[A-Z0-9]{1,4})\b")
 _VEHICLE_CONTEXT = ("reg", "plate", "car", "van", "vehicle", "motor", "taxi", "bike", "driving", "drives", "drove")
+# Words after a plate that say it is one: "ld20kky is the reg", "sy64 hhn black seat".
+_VEHICLE_AFTER = frozenset(
+    ["reg", "registration", "plate", "plates", "car", "van", "vehicle", "motor", "taxi", "bike", "motorbike", "moped",
+     "jeep", "suv", "hatchback", "audi", "bmw", "merc", "mercedes", "vw", "volkswagen", "golf", "polo", "ford",
+     "fiesta", "focus", "transit", "vauxhall", "corsa", "astra", "seat", "leon", "ibiza", "skoda", "octavia", "toyota",
+     "yaris", "nissan", "qashqai", "honda", "civic", "kia", "hyundai", "peugeot", "renault", "clio", "citroen",
+     "fiat", "mini", "volvo", "tesla", "lexus", "mazda", "suzuki", "range", "rover", "landrover", "evoque", "porsche",
+     "jaguar", "dacia", "sandero"])
+_WORD_RE = re2.compile(r"[a-z]+")
+
+
+def _vehicle_after(ctx: Context, end: int) -> bool:
+    return any(w in _VEHICLE_AFTER for w in _WORD_RE.findall(ctx.text[end:end + 40].lower()))
+
+
+def _age_identifier(plate: str) -> bool:
+    """The two figures of a plate since 2001: 02-29 (March) or 51-79 (September)."""
+    digits = "".join(c for c in plate if c.isdigit())
+    return len(digits) == 2 and (2 <= int(digits) <= 29 or 51 <= int(digits) <= 79)
 
 
 def plates(ctx: Context) -> None:
@@ -72,12 +101,16 @@ def plates(ctx: Context) -> None:
     for pattern in _PLATES:
         for m in pattern.finditer(ctx.text):
             found = m.group()
-            context = any(word in ctx.before(m.start(), 60) for word in _VEHICLE_CONTEXT)
+            context = any(word in ctx.before(m.start(), 60) for word in _VEHICLE_CONTEXT) or _vehicle_after(ctx, m.end())
             letters = [m.group("a").lower(), m.group("b").lower()]
-            if found.islower() and not context and any(w in ordinary and len(w) > 1 for w in letters):
+            # a plate since 2001 ("sy64 hhn"): its age figures and three letters that are no word
+            current = pattern is _PLATES[0] and _age_identifier(found) and letters[1] not in ordinary
+            if found.islower() and not context and not current and any(w in ordinary and len(w) > 1 for w in letters):
                 continue  # "yr10 and", "she 14s": words, not a plate
             if found.islower() and not context and pattern is not _PLATES[0]:
                 continue  # older formats in lower case only next to a car
+            if not context and pattern is not _PLATES[0] and any(w in ordinary and len(w) > 2 for w in letters):
+                continue  # "the A1 and M1", "J1 and J2": a road and a word, not a plate
             ctx.spans.add(*m.span(), PLATE)
     for m in _PLATE_AFTER.finditer(ctx.text):
         plate = m.group("p")

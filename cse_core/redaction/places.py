@@ -18,16 +18,25 @@ from cse_core.tokens import PhraseIndex, Token
 from cse_core.wordfreq import lexicon
 
 # Outward code, optional space, inward code (whose letters never include C I K M O V).
-_POSTCODE = re2.compile(r"(?i)\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s{0,2}\d[ABD-HJLNP-UW-Z]{2}\b")
+_POSTCODE = re2.compile(r"(?i)\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?(?:\s{1,2}|-)?\d[ABD-HJLNP-UW-Z]{2}\b")
+# A district alone: "DL3", "ts18" (kept only for the area's own postcode areas, or after "postcode").
+_DISTRICT = re2.compile(r"(?i)\b(?P<area>[A-PR-UWYZ][A-HK-Y]?)\d[A-Z\d]?\b")
+_POSTCODE_CONTEXT = ("postcode", "post code", "postal code")
 
 
 def postcodes(ctx: Context) -> None:
     # A full postcode narrows a home to a few houses; "5th" after "Y10" is no inward code.
     for m in _POSTCODE.finditer(ctx.text):
         found = m.group().lower()
-        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")):
+        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")) and \
+                not any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT):
             continue
         ctx.spans.add(*m.span(), POSTCODE)
+    areas = ctx.local.postcode_areas
+    for m in _DISTRICT.finditer(ctx.text):
+        local = m.group("area").upper() in areas and (m.group()[:1].isupper() or len(m.group()) > 2)
+        if local or any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT):
+            ctx.spans.add(*m.span(), POSTCODE)
 
 
 # --- Streets ----------------------------------------------------------------------------------
@@ -35,12 +44,22 @@ def postcodes(ctx: Context) -> None:
 # Street words that name a street in any case ("station road", "cleveland st").
 STREET_WORDS = frozenset(["road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "drive", "terrace", "tce", "crescent", "cres", "grove", "gardens", "gdns", "mews", "boulevard", "wynd", "parade"])
 # Street words that are ordinary words too: a street with a capital or a house number only.
-STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive"])
+STREET_WORDS_CAP = frozenset(["close", "way", "place", "court", "green", "view", "park", "hill", "row", "walk", "square", "gate", "bank", "rise", "vale", "chase", "croft", "garth", "dr", "ct", "pl", "yard", "fields", "meadows", "drive", "approach", "wharf", "dene", "grange", "heights", "lea", "leas", "paddock", "paddocks", "orchard", "cottages", "buildings", "mount", "avenue", "cl", "gr", "gro", "sq", "pde", "crt", "ter", "gdn", "wlk"])
+# Street words that are nearly always part of a street's name, and words that make a kind of road.
+_NAMED_STREET_WORDS = frozenset(["road", "street", "avenue", "lane", "crescent", "terrace", "grove", "gardens", "rd", "st",
+                                 "ave", "cres", "tce"])
+_ROAD_KINDS = frozenset(["side", "main", "back", "ring", "slip", "dirt", "country", "busy", "dark", "quiet", "private",
+                         "toll", "fast", "slow", "bus", "cycle", "memory", "one", "two", "same", "other", "open", "lovers",
+                         "wrong", "right", "left", "whole", "next", "new", "old", "local", "long", "high", "top",
+                         "bottom", "end", "dead", "narrow", "wide", "big", "little", "small", "empty", "outside", "inside"])
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
 _CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite"])
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
+# After "lives at 12" these say when or how many, not where.
+_NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
+                              "different", "separate", "months", "years", "hours", "mins", "minutes", "o'clock"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
 
 
@@ -63,7 +82,7 @@ def _street_name(ctx: Context, suffix: int) -> list[Token]:
     openers = _openers()
     while j >= 0 and words < 3 and suffix - j <= 8:  # bounded: linear time
         tok = toks[j]
-        if tok.text in ("'s", ".") and found:
+        if tok.text in ("'s", ".") and (found or tok.text == "'s"):  # "St Cuthbert's Way"
             found.insert(0, tok)
         elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end) \
                 and (tok.i not in ctx.protected or tok.lower in names.words().places):  # "Cleveland Terrace"
@@ -171,7 +190,14 @@ def addresses(ctx: Context) -> None:
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
+        if nxt is not None and nxt.lower in ("school", "academy", "college", "primary", "juniors", "infants", "nursery"):
+            continue  # "Beaumont Hill Academy": a school's name
         name = _street_name(ctx, tok.i)
+        the = toks[tok.i - 1] if tok.i >= 2 else None
+        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
+                and _house_number(toks[tok.i - 2]) and tok.i not in ctx.protected:
+            ctx.spans.add(toks[tok.i - 2].start, tok.end, ADDRESS)  # "3 The Paddocks", "5 the Green"
+            continue
         if not name or tok.i in ctx.protected or " ".join(t.lower for t in [*name, tok]) in _area_names():
             continue  # "Teesside Park", "Skerne Park": places
         end = tok.end
@@ -192,18 +218,29 @@ def addresses(ctx: Context) -> None:
         if low not in STREET_WORDS:
             continue
         cue, strong = _cue_before(ctx, name[0])
-        if cue and (strong or not all(w in lex.ordinary for w in name_words)):
+        # "near station road", "at oak avenue": ordinary words too, but not a kind of road ("on ring road")
+        if cue and (strong or not all(w in lex.ordinary for w in name_words)
+                    or (low in _NAMED_STREET_WORDS and not any(w in _ROAD_KINDS for w in name_words))):
             ctx.spans.add(name[0].start, end, ADDRESS)  # "lives on station road", "near cleveland st"
     for tok in toks:  # "she lives at 22 Pendower": a house number and a name after an address cue
         if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
             continue
         prep, verb = toks[tok.i - 1], toks[tok.i - 2]
-        if prep.lower not in ("at", "on", "is") or verb.lower not in _STRONG_CUES | {"address"}:
+        nxt = toks[tok.i + 1]
+        cued = prep.lower in ("at", "on", "is") and verb.lower in _STRONG_CUES | {"address"}
+        # else "took her to 16 Maidendale", "his house is at 5 Larchfield": after any place word,
+        # a capitalised word no dictionary calls ordinary and no person's name
+        if not cued and not (prep.lower in ("at", "to", "from", "outside", "near") and nxt.is_cap and nxt.is_word
+                             and nxt.lower not in lex.ordinary and not names.is_given_name(nxt.text)
+                             and nxt.lower not in names.words().blocked and nxt.i not in ctx.protected):
             continue
         end = tok.i + 1
-        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].lower not in _openers() \
+        while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \
+                and (toks[end].is_cap or (end == tok.i + 1 and toks[end].is_word and len(toks[end].text) > 2
+                                          and toks[end].lower not in _NOT_HOUSE_NAMES
+                                          and toks[end].lower not in names.words().blocked)) \
                 and ctx.spans.free(toks[end].start, toks[end].end):
-            end += 1
+            end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
             ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
@@ -214,11 +251,16 @@ def addresses(ctx: Context) -> None:
 
 # --- Schools --------------------------------------------------------------------------------
 
-_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery"])
+_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery", "comp", "comprehensive"])
 _SCHOOL_KIND = frozenset(["primary", "junior", "juniors", "infant", "infants", "nursery", "secondary", "high", "grammar", "sixth", "form", "free", "c", "of", "e", "ce", "rc", "catholic", "church", "england", "methodist", "community", "special"])
 # Words that only describe a school ("secondary school", "the new academy"), never name one.
 _SCHOOL_GENERIC = frozenset(
     ["primary", "secondary", "high", "junior", "infant", "infants", "nursery", "grammar", "sixth", "form", "free", "special", "private", "state", "independent", "boarding", "local", "new", "old", "big", "little", "same", "different", "other", "another", "catholic", "faith", "summer", "sunday", "football", "sport", "sports", "boxing", "gym", "gymnastics", "cadet", "cadets", "youth", "night", "driving", "dance", "drama", "police", "art", "music", "business", "law", "medical", "her", "his", "my", "their", "our", "your", "the", "a", "an", "this", "that", "which", "what", "every", "any", "at", "to", "from", "in", "school", "academy", "college", "community", "c", "of", "e", "ce", "rc", "church", "england", "year", "residential", "alternative", "pupil", "referral", "unit", "mainstream", "local", "secondary-school", "main", "whole", "entire", "previous", "current", "last", "next", "first", "second", "third"])
+# After these a capitalised name is a school's: "attends Longfield", "in year 9 at Rydal",
+# "a pupil at Eastfield", "excluded from Northwood".
+_ATTEND = frozenset(["attends", "attend", "attending", "attended", "enrolled", "enroled"])
+_PUPIL = frozenset(["pupil", "pupils", "student", "students", "teacher", "teachers", "headteacher", "head",
+                    "excluded", "expelled", "suspended", "enrolled", "senco", "dsl", "nurse", "year", "yr", "y"])
 _GO = frozenset(["go", "goes", "going", "went", "gone", "attend", "attends", "attending", "attended", "at", "from", "to", "started", "joined", "moved"])
 
 
@@ -255,6 +297,31 @@ def _school_head(ctx: Context, kind_start: int) -> list[Token]:
     return found
 
 
+def _after_school_cue(ctx: Context, tok: Token) -> int | None:
+    """The token index after "attends", "year 9 at", "pupil at": where a school's name stands."""
+    toks = ctx.tokens
+    if tok.lower in _ATTEND and tok.i + 1 < len(toks):
+        return tok.i + 1
+    # "her school is Eastbrook", "school: Kingsmead", "the school (Eastbrook)", "school at Eastbrook"
+    if tok.text in ("is", "was", ":", "-", "(", "at") and tok.i >= 1 and tok.i + 1 < len(toks):
+        prev = toks[tok.i - 1]
+        if prev.text == "'s" and tok.i >= 2:
+            prev = toks[tok.i - 2]
+        if prev.lower in ("school", "academy", "college"):
+            return tok.i + 1
+    if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
+        return None
+    prev = toks[tok.i - 1]
+    if prev.lower in _PUPIL - {"year", "yr", "y"}:
+        return tok.i + 1
+    # "year 9 at", "yr 10 at", "Y11 at"
+    if prev.text.isdigit() and tok.i >= 2 and toks[tok.i - 2].lower in ("year", "yr", "y"):
+        return tok.i + 1
+    if (prev.lower[:1] == "y" and prev.lower[1:].isdigit()) or (prev.lower[:2] == "yr" and prev.lower[2:].isdigit()):
+        return tok.i + 1
+    return None
+
+
 def _head_ok(head: list[Token]) -> bool:
     lex = lexicon()
     for tok in head:
@@ -269,11 +336,18 @@ def schools(ctx: Context) -> None:
     toks = ctx.tokens
     _, known = _local_index()
     for first, last in known.matches(toks):
-        ctx.spans.add(toks[first].start, toks[last - 1].end, SCHOOL)
+        end = last  # "Rydal Academy" listed, "Rydal Academy Trust School" typed: the kind words too
+        while end < len(toks) and end - last < 4 and toks[end].lower in _SCHOOL_HEADS | _SCHOOL_KIND \
+                and not toks[end].nl_before:
+            end += 1
+        ctx.spans.add(toks[first].start, toks[end - 1].end, SCHOOL)
     for tok in toks:
-        if tok.lower not in _SCHOOL_HEADS:
-            continue
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        # "Northfield High" without "School": "high" after a name ("the risk is high" has none)
+        high = tok.lower in ("high", "grammar") and (nxt is None or (
+            nxt.lower not in _SCHOOL_HEADS and nxt.lower not in STREET_WORDS and nxt.lower not in STREET_WORDS_CAP))
+        if (tok.lower not in _SCHOOL_HEADS and not high) or tok.i in ctx.protected:  # "the Virtual School": a service
+            continue
         if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:
             continue  # "Primary School": the last word is the head
         kind_start = tok.i
@@ -281,8 +355,32 @@ def schools(ctx: Context) -> None:
                 and not toks[kind_start].nl_before:
             kind_start -= 1
         head = _school_head(ctx, kind_start)
+        if high and tok.lower not in _SCHOOL_HEADS and not any(
+                t.is_word and t.lower not in _SCHOOL_GENERIC and t.lower not in lexicon().ordinary for t in head):
+            continue  # "the risk is Very High": ordinary words before "high" name no school
         if head and _head_ok(head):
             ctx.spans.add(head[0].start, tok.end, SCHOOL)
+    # "attends Longfield", "in year 9 at Rydal", "a pupil at Eastfield": a school's name
+    for tok in toks:
+        start = _after_school_cue(ctx, tok)
+        if start is None:
+            continue
+        head: list[Token] = []
+        j = start
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at")  # after "her school is"
+        while j < len(toks) and len(head) < 3 and (toks[j].is_cap or (
+                named and j == start and toks[j].is_lower and toks[j].is_word and toks[j].lower not in lexicon().ordinary)) \
+                and toks[j].lower not in _openers() \
+                and j not in ctx.protected and toks[j].lower not in names.words().blocked \
+                and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
+            head.append(toks[j])
+            j += 1
+        if head and j < len(toks) and toks[j].text == "'s":
+            head.append(toks[j])
+        # after "attends" a word of its own ("attends Scouts" is a club); after "year 9 at" any
+        if head and (toks[start - 1].lower not in _ATTEND
+                     or any(t.is_word and t.lower not in lexicon().ordinary for t in head)):
+            ctx.spans.add(head[0].start, head[-1].end, SCHOOL)
     # "goes to St Aidan's": a saint's name after going to a place
     for tok in toks:
         if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:

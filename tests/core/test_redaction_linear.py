@@ -40,6 +40,18 @@ ADVERSARIAL = [
     ("name", "Chloe "), ("name", "chloe "), ("name", "my daughter "), ("name", "is 14 "), ("name", "and "),
     ("name", ", Chloe"), ("name", "Amy-"), ("name", "Mrs "), ("name", "Chloe Smith said "), ("name", "Darlington "),
     ("name", "Early Help "), ("place", "Skerne Park "), ("place", "Skerne "),
+    ("handle", "abc12"), ("handle", "abc12 "), ("handle", "abc1"), ("handle", "as x#1234 "), ("handle", "a#1"), ("handle", "ab#1234"),
+    ("school", "attends "), ("school", "attends Rydal "), ("school", "year 9 at "), ("school", "Rydal Academy "),
+    ("name", "the Wilsons "), ("name", "Oluwaseun keeps "), ("name", "Kyle and "), ("name", "jess 1"),
+    ("date", "dob 1 1 "), ("date", "d o b "), ("date", "born 1-jan-"), ("date", "1 1 2011 born "), ("date", "01.01.11 "),
+    ("email", "x 1@a.b "), ("email", "a@gmail "), ("ni_number", "ni ab123456"), ("plate", "ab12cde car "),
+    ("handle", "add him "), ("handle", "add her on snap "), ("school", "x high "), ("school", "Very High "),
+    ("postcode", "DL1 "), ("postcode", "postcode a1 "), ("postcode", "DL1-"), ("url", "instagram dot com slash "),
+    ("url", "tiktok dot "), ("address", "1 The "), ("plate", "A1 and "), ("url", "a.co/"), ("url", "a.b.c."),
+    ("url", "a.tumblr.com "), ("address", "lives at 1 a "), ("address", "X's Way "), ("name", "Big Al "),
+    ("date", "dob1/1/"), ("date", "dob 1/1"), ("date", "born in the year "), ("date", "1-jan-1"), ("address", "to 1 Xyzzy "),
+    ("school", "school is "), ("school", "school: X "), ("school", "school ("), ("address", "at oak avenue "),
+    ("handle", "a_1 on snap "), ("handle", "x on "), ("handle", "user is "),
 ]
 
 
