@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench eval-safety
 
 install: $(VENV)/.installed
 
@@ -123,6 +123,12 @@ bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 # training (CSE_BLIND_DIR overrides the folder). EVAL_ARGS="--sets safety".
 eval: $(MODEL)
 	$(PY) -m bench.blind_eval $(EVAL_ARGS)
+
+# Blind safety figures, rules only (fast, no Rasa): recall on danger/disclosure messages and
+# false alarms on hard negatives, per split (bench/eval_safety.py). CSE_BLIND_DIR names the
+# folder; EVAL_SAFETY_ARGS="--nlu models/cse.tar.gz" adds the trained NLU pipeline.
+eval-safety: $(SPACY_MODEL)
+	$(PY) -m bench.eval_safety $(EVAL_SAFETY_ARGS)
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 
