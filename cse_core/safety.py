@@ -62,6 +62,7 @@ SAFE = SafetyResult(None, "")
 STRONG = "strong"  # danger now by its nature: held, weapon, being hurt, about to be hurt
 CURRENT = "current"  # danger now by its tense: missing, at a flat with older men, in danger
 NOW = "now"  # needs an immediacy cue (or a second danger cue): scared, not answering
+PLANNED = "planned"  # harm arranged for soon: needs a time cue (now, tonight, after school)
 DISCLOSE = "disclose"  # a child telling about abuse happening to them
 
 # Victim classes returned by _victim_class.
@@ -405,7 +406,7 @@ def _agent(doc: Doc, hit: Hit) -> str:
         return doc[hit.slots["a"]].lower_
     lex = _lexicon()
     skip = lex["BE_AUX"] | lex["ADV"] | lex["HAVE"] | lex["WILL"] | lex["MODAL"] | lex["NEG"] | {
-        "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
+        "be", "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
     for tok in reversed(doc[max(0, hit.start - 5): hit.start]):
         if tok.is_punct:
             break
@@ -619,10 +620,11 @@ def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
 
 
 def _leverage(doc: Doc, hit: Hit) -> bool:
-    """"He'll hurt her brother if she talks" is a threat used to control a child (a
-    disclosure when the child says it about themselves), not a report of danger now."""
+    """"He'll hurt my sister if I don't go" is a threat used to control the child speaking:
+    their disclosure. Told about another child ("he'll kill her if she tells") it is a threat
+    to that child, reported now (issue 12)."""
     text = " ".join(t.lower_ for t in doc[hit.start:])
-    return bool(re.search(r"\b(if|unless) (i|we|she|he|they)\b", text))
+    return bool(re.search(r"\b(if|unless) (i|we)\b", text))
 
 
 def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
@@ -752,6 +754,104 @@ def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
     return True
 
 
+# Doers who take a child somewhere or give them things in the ordinary way of caring
+_CARER_AGENTS = {"mum", "dad", "mother", "father", "parents", "parent", "nan", "nana", "gran",
+                 "grandma", "grandad", "grandpa", "carer", "carers", "teacher", "teachers",
+                 "school", "doctor", "doctors", "nurse", "nurses", "police", "worker",
+                 "workers", "husband", "wife", "partner", "auntie", "aunt", "i", "we", "you",
+                 "pharmacist", "hospital", "staff", "paramedics", "coach"}
+
+
+# Where a child or family goes in the ordinary way: a planned visit there is not danger
+_OFFICIAL_VISITS = {"police", "court", "social", "hospital", "doctor", "doctors", "gp",
+                    "dentist", "appointment", "counsellor", "counselling", "therapy", "therapist",
+                    "worker", "nurse", "mum", "dad", "nan", "gran", "grandma", "grandad", "church",
+                    "mosque", "lesson", "lessons", "practice", "training", "cap", "meeting"}
+
+
+def _risky_company(doc: Doc) -> bool:
+    """The message names who makes a plan dangerous: adults, strangers, people met online,
+    an adult's age, older males, a house "she doesn't know", a debt, drugs or a weapon."""
+    lex = _lexicon()
+    words = [t.lower_ for t in doc]
+    seen = set(words)
+    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"]) or seen & {
+            "debt", "owe", "owes", "trap", "crack", "dealer", "hotel", "motel"}:
+        return True
+    for i, word in enumerate(words[:-1]):
+        if word in {"older", "grown"} and words[i + 1] in {"lads", "lad", "boys", "guys", "guy",
+                                                          "males", "male", "boyfriend", "man"}:
+            return True
+    text = " ".join(words)
+    if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
+        return True
+    return any(_adult_age(doc, t.i) for t in doc if t.like_num)
+
+
+def _reluctant_me(doc: Doc, hit: Hit) -> bool:
+    """The speaker is the one taken and does not want it: "he's picking me up later and I
+    don't want to go", "they're making me go tonight, I'm scared"."""
+    words = [t.lower_ for t in doc]
+    if not set(words) & {"me", "us"}:
+        return False
+    text = " ".join(words)
+    return bool(re.search(r"(do n't|not|never) want to|scared|frightened|terrified|petrified|"
+                          r"have to|make me|making me|made me|or they|or he|or else", text))
+
+
+def _planned_danger(doc: Doc, hit: Hit) -> bool:
+    """A plan is danger when it is not a carer's ordinary plan and the company is risky (or
+    the child speaking does not want to go)."""
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    going_to = {t.lower_ for t in _clause_rest(doc, hit.end, 8)}
+    if going_to & _OFFICIAL_VISITS:
+        return False  # "we're meeting the police tomorrow about the men"
+    return _risky_company(doc) or _reluctant_me(doc, hit)
+
+
+def _moved_away(doc: Doc, hit: Hit) -> bool:
+    """Being moved now: with risky company, or "to another town", "a different flat"."""
+    if _agent(doc, hit) in _CARER_AGENTS or not _not_official(doc, hit):
+        return False
+    words = [t.lower_ for t in doc]
+    moved = any(w in {"another", "different", "other", "new", "unknown", "strange"} and
+                words[i + 1: i + 2] and words[i + 1] in _lexicon()["DESTINATION"] | _lexicon()["PLACE"]
+                for i, w in enumerate(words[:-1]))
+    return moved or _risky_company(doc) or _reluctant_me(doc, hit)
+
+
+def _supplier_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"They're giving her vodka" yes; "the nurse is giving her pills" no."""
+    return _agent(doc, hit) not in _CARER_AGENTS
+
+
+def _image_pressure(doc: Doc, hit: Hit) -> bool:
+    """Asking a child for images is pressure when it is sexual, insistent, threatening or
+    from an adult: "he keeps demanding pics", "a man is asking her for nudes"."""
+    lex = _lexicon()
+    words = {t.lower_ for t in doc}
+    if words & (lex["SEXUAL_IMAGE"] | {"porn", "sexual", "body", "clothes", "undressed"}):
+        return True
+    if any(t.lower_ in lex["DEMAND_V"] for t in doc[max(0, hit.start - 2): hit.end]):
+        return True
+    if words & {"unless", "threatening", "threatened", "threatens", "leak", "post", "expose",
+                "else"}:
+        return True
+    return _risky_company(doc)
+
+
+_COERCIVE = {"demand", "demands", "demanded", "demanding", "pressure", "pressures", "pressured",
+             "pressuring", "pressurising", "force", "forces", "forced", "forcing", "blackmail",
+             "blackmails", "blackmailed", "blackmailing", "threaten", "threatens", "threatened",
+             "threatening", "sextorting", "harassing", "bombarding"}
+
+
+def _image_coerced(doc: Doc, hit: Hit) -> bool:
+    """Images demanded with a coercive verb: danger by its nature."""
+    return any(t.lower_ in _COERCIVE for t in doc[hit.start: hit.end]) and _agent(doc, hit) not in _CARER_AGENTS
+
+
 def _all(*checks: Check) -> Check:
     """A post-check that needs every one of `checks`."""
     return lambda doc, hit: all(c(doc, hit) for c in checks)
@@ -759,6 +859,26 @@ def _all(*checks: Check) -> Check:
 
 E, D = EMERGENCY, DISCLOSURE
 _ME = (FIRST,)
+
+# Adults handing a child drink or drugs (two rules: with risky company it is danger by its
+# tense; otherwise it needs a time cue)
+_SUPPLY_PATTERNS = (
+    "BE_PRES ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
+    "BE_PRES ADV* SUPPLY_ING OBJ ADV? with|full|on _3 DRUG",
+    ("BE_PRES ADV* getting|making OBJ ADV? "
+     "drunk|high|wasted|stoned|pissed|smashed|mashed|wrecked|off"),
+    "SUBJ BE_PRES ADV* being|getting ADV* given|plied|fed|supplied|sold|injected _3 DRUG",
+    "keep|keeps ADV? SUPPLY_ING OBJ ADV? _2 DRUG",
+)
+# Images asked for or demanded from a child (two rules: coerced, or only asked)
+_IMAGE_DEMAND_PATTERNS = (
+    ("DEMAND_V|REQUEST_V ADV? OBJ ADV? to? ADV? send|take|show|share|film|strip|undress|do|get "
+     "_3 IMAGE|SEXUAL_IMAGE|clothes|off|body|naked"),
+    "DEMAND_V ADV? REQUEST_V? ADV? _2 IMAGE|SEXUAL_IMAGE _2 from|off|of OBJ",
+    "DEMAND_V|REQUEST_V ADV? OBJ ADV? for _2 IMAGE|SEXUAL_IMAGE",
+    "DEMAND_V ADV? that? @v:she|he|they send|sends|take|takes|show|shows _3 IMAGE|SEXUAL_IMAGE",
+    "DEMAND_V|REQUEST_V ADV? OBJ ADV? to? ADV? strip|undress|pose|wank|masturbate|flash",
+)
 
 # Each rule: a danger (or abuse) predicate class, the victim slot it needs, and why it exists.
 RULES: tuple[Rule, ...] = (
@@ -845,7 +965,52 @@ RULES: tuple[Rule, ...] = (
         "threatening|threatens|threatened ADV? to ADV? come|turn ADV? round|over|back|up|here",
         ("@a:AGENT BE_PRES ADV* waiting? outside|at my|our|the|her|his _? "
          "house|home|door|school|window|flat|work|gate|gates|college"),
+        ("@a:AGENT BE_PRES ADV* waiting|hanging|parked|sat|sitting ADV? for? @v:her|him|them|me|us? ADV? "
+         "outside|near|by|round _? house|home|door|school|window|flat|gate|gates|college"),
     ), check=_not_self_family_kill),
+    # --- emergency (needs a time cue: now, tonight, later, after school, this weekend, on the
+    # way): harm arranged or about to happen, with adults, strangers or people met online.
+    # "he's picking her up after school", "she's meeting him tonight, he's 30", "they're
+    # taking her to another town tomorrow", "my son is on his way to meet the man"
+    Rule("emergency.planned", E, PLANNED, (
+        "BE_PRES ADV* PLAN_V OBJ",
+        "WILL+ ADV? PLAN_V OBJ",
+        "@a:AGENT HAVE|BE_PRES? ADV* ARRANGE_V ADV? to ADV? PLAN_V OBJ",
+        "@a:AGENT HAVE|BE_PRES? ADV* ARRANGE_V ADV? a|an? _2 room|meet|meeting|taxi|lift|ride",
+        "SUBJ BE_PRES ADV* MOVE_ING",
+        "SUBJ BE_PRES ADV* on ADV? her|his|their|my|the way",
+        "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep",
+        ("SUBJ AUX+ told|ordered|made|expected|supposed|meant|due|asked ADV? to "
+         "go|meet|see|come|stay|deliver|drop|work|sleep"),
+    ), check=_planned_danger),
+    # --- emergency: a child being moved now, with risky company or to another town.
+    # "he's driving her to another city", "they're moving him to a different flat"
+    Rule("emergency.moved_now", E, CURRENT, (
+        ("@a:AGENT BE_PRES ADV* taking|driving|moving|bringing|carrying|sending|trafficking OBJ "
+         "ADV? to|into|away|off|round|up|down|out _4 PLACE|DESTINATION"),
+        "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
+    ), check=_moved_away),
+    # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
+    # vodka", "he's giving my son cocaine", "they're getting her drunk at the flat"
+    Rule("emergency.supplying", E, CURRENT, _SUPPLY_PATTERNS,
+         check=lambda doc, hit: _supplier_not_carer(doc, hit) and _risky_company(doc),
+         self_report=DISCLOSURE),
+    Rule("emergency.supplying_now", E, NOW, _SUPPLY_PATTERNS, check=_supplier_not_carer,
+         self_report=DISCLOSURE),
+    # --- emergency: images demanded from a child, with a coercive verb ("he's demanding she
+    # sends nudes", "a man is pressuring her for pictures"); only asked ("he keeps asking her
+    # for pics") it needs a time cue or a second cue
+    Rule("emergency.image_demand", E, CURRENT, _IMAGE_DEMAND_PATTERNS, check=_image_coerced,
+         victims=(THIRD, GENERIC), self_report=DISCLOSURE),
+    Rule("emergency.image_request_now", E, NOW, _IMAGE_DEMAND_PATTERNS, check=_image_pressure,
+         victims=(THIRD, GENERIC), self_report=DISCLOSURE),
+    # --- emergency: a threat to spread a child's images (sextortion), reported by an adult.
+    # "he says he'll post her pictures unless she sends more"
+    Rule("emergency.sextortion", E, CURRENT, (
+        "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show "
+         "@v:her|his|their _? IMAGE|SEXUAL_IMAGE"),
+    ), check=_agent_is_other, victims=(THIRD,)),
     # --- emergency: a threat to kill or seriously hurt a specific child, reported now
     Rule("emergency.threat_to_kill", E, CURRENT, (
         "WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ",
@@ -895,8 +1060,9 @@ RULES: tuple[Rule, ...] = (
         ("SUBJ BE_PRES ADV* stuck|trapped|stranded|sat|sitting|waiting|hiding|locked? "
          "in|at|inside|with|round|into _4 PLACE|DANGER_PERSON"),
         "SUBJ BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
-        ("SUBJ HAVE? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
+        ("SUBJ HAVE|BE_PRES? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
          "_3 PLACE|DANGER_PERSON"),
+        "SUBJ BE_PRES ADV* going|heading|running ADV? out|off|away ADV? with _3 DANGER_PERSON",
         "SUBJ BE_PRES ADV* meeting|meets ADV? _3 DANGER_PERSON",
         "SUBJ HAVE? ADV* left|went|gone|drove|driven|ran|run ADV? off? with _3 DANGER_PERSON",
     ), check=_dangerous_company),
@@ -1018,6 +1184,8 @@ RULES: tuple[Rule, ...] = (
         "REQUEST_V ADV? me|us? for _? IMAGE of @v:me|my|myself|us",
         ("want|wants|wanted|wanting|asking|asks|asked|demanding|demands|pressuring|pressures|"
          "begging|begs ADV? @v:me|us? ADV? for? sex"),
+        "keeps|keep|kept|constantly|always ADV? REQUEST_V ADV? @v:me|us ADV? for|to _3 IMAGE",
+        "DEMAND_V ADV? @v:me|us ADV? for|to _3 IMAGE",
     ), check=_all(_requester_is_other, _request_context), victims=(FIRST, GENERIC)),
     # --- disclosure: conditional threats, the child's own "if": "if I tell anyone he'll hurt
     # my mum", "if I don't send more he'll post them", "or he'll tell everyone"
@@ -1081,6 +1249,13 @@ RULES: tuple[Rule, ...] = (
          "sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
          "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|him|them|#"),
     ), check=_dangerous_company, victims=_ME),
+    # --- disclosure: a child saying it is happening to them. "it's happening to me", "this is
+    # what he does to me", "I think it's happening to me too"
+    Rule("disclosure.happening_to_me", D, DISCLOSE, (
+        ("it|this|that|stuff|things|something|all BE_AUX* ADV* happening|happened|going|done "
+         "ADV? on? to @v:me|us"),
+        "what|that @a:AGENT ADV? does|did|do|is|'s ADV? doing? to @v:me|us",
+    ), check=lambda doc, hit: "a" not in hit.slots or _agent_is_other(doc, hit), victims=_ME),
     # --- disclosure: sexual touching. "he touches my private parts", "puts his hand down my
     # pants", "comes into my room at night"
     Rule("disclosure.touching", D, DISCLOSE, (
@@ -1156,6 +1331,7 @@ class _Context:
     worries: set[int]
     explicit_now: set[int]  # sentence ids with "right now", "currently" ...
     any_now: set[int]  # sentence ids with any immediacy cue
+    soon: set[int]  # sentence ids with an immediacy or a planned-time cue ("after school")
     message_now: bool  # an explicit immediacy cue anywhere
     hypo_marks: list[int]  # token indices of hypothetical markers
     frame_marks: list[int]  # token indices where a guidance-question frame starts
@@ -1325,6 +1501,8 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         worries={t.i for t in doc if t.lower_ in lex["WORRY"]},
         explicit_now=explicit,
         any_now=explicit | weak,
+        soon=explicit | weak | {sent_of[a] for a, b in spans.get("IMMEDIATE_PLANNED", [])
+                                if not set(range(a, b)) & not_now},
         message_now=bool(explicit),
         hypo_marks=sorted(hypo),
         frame_marks=sorted(frames),
@@ -1493,7 +1671,7 @@ def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:
                                 "client", "young", "niece", "nephew"}
     if any(t.lower_ in others for t in before):
         sentence = {t.lower_ for t in ctx.doc if ctx.sent_of[t.i] == sent}
-        return bool(sentence & (lex["FIRST_OBJ"] | {"my", "i"}) - {"my"}) and not any(
+        return bool(sentence & lex["FIRST_OBJ"]) and not any(
             t.lower_ in lex["RELATION"] for t in before)
     return not ctx.third_party or ctx.speaker_object
 
@@ -1521,10 +1699,14 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
     sent = ctx.sent_of[hit.start]
     explicit = sent in ctx.explicit_now
     immediate = sent in ctx.any_now or ctx.message_now
-    if _inverted_question(ctx, hit) or _agent_generic(ctx, hit):
+    if _inverted_question(ctx, hit):
         return False
+    if _agent_generic(ctx, hit) and not (victim == THIRD and _determiner(ctx.doc, hit.slots.get("v", 0)) in {
+            "my", "our", "xxname"}):
+        return False  # "gangs force children..." is the guidance; "the gang are driving my son" is not
     if victim == GENERIC and not explicit and hit.rule.tier != STRONG and not (
-            hit.rule.tier == CURRENT and sent in ctx.any_now):
+            hit.rule.tier == CURRENT and sent in ctx.any_now) and not (
+            hit.rule.tier == PLANNED and sent in ctx.soon):
         return False
     if victim == GENERIC and sent in ctx.questions:
         return False
@@ -1541,10 +1723,12 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
         return False
     if hit.rule.tier != STRONG and sent in ctx.classify_sents and not explicit:
         return False  # "she hasn't come home late before, is that a risk indicator?"
-    if hit.rule.tier == NOW:
+    if hit.rule.tier in (NOW, PLANNED):
         sentence_start = ctx.sent_start[sent]
         if any(sentence_start <= m < hit.start for m in ctx.modals):
             return False  # "perpetrators may ... pick them up"
+        if hit.rule.tier == PLANNED:  # "he's picking her up after school", "... tonight"
+            return sent in ctx.soon or ctx.message_now
         return immediate or support >= 2
     return True
 
