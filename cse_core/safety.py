@@ -1888,10 +1888,25 @@ def _support(ctx: _Context, hits: list[Hit]) -> int:
     return len(spans)
 
 
-def check(text: str) -> SafetyResult:
-    """Classify one user message: emergency, disclosure or nothing."""
+@dataclass(frozen=True)
+class Reading:
+    """:func:`check`'s result with who it is about and when (issue 12, item 4): what the NLU
+    component needs to choose the child's words, and to keep the classifier from alarming on
+    an adult's account of something past, habitual, hypothetical or asked about."""
+
+    result: SafetyResult
+    speaker_is_victim: bool  # the child telling is the one at risk ("they won't let me leave")
+    now: bool  # an immediacy or planned-time cue: now, just, tonight, after school, on the way
+    # over or a typed rating; or past, habitual, hypothetical or a guidance question with
+    # nothing saying now or soon
+    settled: bool
+    about_another: bool  # the writer names another child ("my daughter", "she", a name)
+
+
+def read(text: str) -> Reading:
+    """:func:`check` and the context it was judged in."""
     if not text or not text.strip():
-        return SAFE
+        return Reading(SAFE, False, False, False, False)
     det = _detector()
     doc = det.nlp(normalise(text[:4000]))  # a pasted essay is cut; messages are short
     ctx = _context(det, doc)
@@ -1899,15 +1914,30 @@ def check(text: str) -> SafetyResult:
     # Two different danger rules in one message support each other ("not answering" +
     # "phone off"), so a NOW-tier cue fires without an explicit "now".
     support = _support(ctx, hits)
-    disclosure = ""
+    result, victims = SAFE, set()
     for hit in sorted(hits, key=lambda h: h.start):
         kind = _fires(ctx, hit, support)
-        if kind == EMERGENCY:
-            return SafetyResult(EMERGENCY, hit.rule.name)
-        if kind == DISCLOSURE and not disclosure:
-            disclosure = hit.rule.name
-    if _cooccurrence(ctx):
-        return SafetyResult(EMERGENCY, "emergency.danger_cooccurrence")
-    if not disclosure and _age_gap(doc):
-        disclosure = "disclosure.age_gap"
-    return SafetyResult(DISCLOSURE, disclosure) if disclosure else SAFE
+        if kind:
+            victims.add(FIRST if kind == DISCLOSURE else _victim_ok(ctx, hit)[1])
+        if kind == EMERGENCY and result.kind != EMERGENCY:
+            result = SafetyResult(EMERGENCY, hit.rule.name)
+        if kind == DISCLOSURE and not result.kind:
+            result = SafetyResult(DISCLOSURE, hit.rule.name)
+    if result.kind != EMERGENCY and _cooccurrence(ctx):
+        result = SafetyResult(EMERGENCY, "emergency.danger_cooccurrence")
+        victims.add(THIRD)
+    if not result.kind and _age_gap(doc):
+        result = SafetyResult(DISCLOSURE, "disclosure.age_gap")
+        victims.add(FIRST)
+    # "they have locked me in": one reading takes "they" for the victim; the speaker is the
+    # child unless another child is named
+    child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
+    unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
+                  or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
+    settled = ctx.resolved or ctx.rating or (unsure and not ctx.soon)
+    return Reading(result, child, bool(ctx.soon), settled, ctx.third_party)
+
+
+def check(text: str) -> SafetyResult:
+    """Classify one user message: emergency, disclosure or nothing."""
+    return read(text).result
