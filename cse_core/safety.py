@@ -785,7 +785,11 @@ def _risky_company(doc: Doc) -> bool:
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
         return True
-    return any(_adult_age(doc, t.i) for t in doc if t.like_num)
+    # an adult's age: 20 or more, or 18-19 with a child of 15 or under ("a 19 year old lad
+    # taking my 17 year old to the cinema" is not danger by itself)
+    adults = [int(t.text) for t in doc if t.text.isdigit() and _adult_age(doc, t.i)]
+    young = [int(t.text) for t in doc if t.text.isdigit() and 8 <= int(t.text) <= 15]
+    return any(age >= 20 or young for age in adults)
 
 
 def _reluctant_me(doc: Doc, hit: Hit) -> bool:
@@ -807,6 +811,11 @@ def _planned_danger(doc: Doc, hit: Hit) -> bool:
     going_to = {t.lower_ for t in _clause_rest(doc, hit.end, 8)}
     if going_to & _OFFICIAL_VISITS:
         return False  # "we're meeting the police tomorrow about the men"
+    mover = doc[hit.slots["v"]].lower_ if "v" in hit.slots else ""
+    if mover in {"i", "we"}:  # "I'm meeting her tomorrow about the men": a worker's plan
+        lex = _lexicon()
+        risky = going_to & (lex["ADULT_COMPANY"] | {"his", "their", "hotel", "trap"})
+        return _reluctant_me(doc, hit) or bool(risky and not going_to & {"about", "who", "her", "him"})
     return _risky_company(doc) or _reluctant_me(doc, hit)
 
 

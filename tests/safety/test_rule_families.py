@@ -65,6 +65,9 @@ QUIET = [
     "i'll be picking my son up from the party later",
     "she's seeing her boyfriend tonight, he's 15",
     "the nurse is giving her painkillers",
+    "i'm visiting her at school tomorrow to talk about the men",
+    "i'm seeing a 14 year old tomorrow who was exploited by older men",
+    "a 19 year old lad is taking my 17 year old to the cinema tonight",
     # past and resolved
     "last year men were picking her up in cars after school",
     "she used to be taken to hotels by older men, she's safe now",
