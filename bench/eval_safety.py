@@ -85,6 +85,18 @@ def nlu_detector(model: Path) -> Callable[[str], str | None]:
     return detect
 
 
+def _labels(item: dict[str, Any]) -> list[str]:
+    """Short labels an item carries besides its id and text (kind, category, speaker, timing,
+    in_form...): one group each, so every figure can be read per label."""
+    out = []
+    for key, value in sorted(item.items()):
+        if key in {"id", "text", "note", "notes"}:
+            continue
+        if isinstance(value, bool | int) or (isinstance(value, str) and len(value) <= 30):
+            out.append(f"{key}={value}")
+    return out
+
+
 def _kind_of(item: dict[str, Any]) -> str | None:
     kind = str(item.get("kind") or item.get("expect") or "").lower()
     return kind if kind in ALARMS else None
@@ -110,25 +122,19 @@ def evaluate(detect: Callable[[str], str | None], pos: list[dict[str, Any]], neg
         split = split_of(item.get("id", item["text"]))
         kind = _kind_of(item)
         kind_ok = int(bool(fired and kind and fired.split(":", 1)[0] == kind))
-        groups = ["positive (all)"]
-        if kind:
-            groups.append(f"positive kind={kind}")
-        if item.get("category"):
-            groups.append(f"positive cat={item['category']}")
+        groups = ["positive (all)"] + [f"positive {label}" for label in _labels(item)]
         add(groups, split, bool(fired), int(kind is not None), kind_ok)
         if not fired:
             failures.append({"split": split, "set": "positive", "id": item.get("id"), "kind": kind,
-                             "category": item.get("category"), "text": item["text"], "fired": fired})
+                             "labels": _labels(item), "text": item["text"], "fired": fired})
     for item in neg:
         fired = detect(str(item["text"]))
         split = split_of(item.get("id", item["text"]))
-        groups = ["negative (all)"]
-        if item.get("category"):
-            groups.append(f"negative cat={item['category']}")
+        groups = ["negative (all)"] + [f"negative {label}" for label in _labels(item)]
         add(groups, split, not fired)
         if fired:
             failures.append({"split": split, "set": "negative", "id": item.get("id"),
-                             "category": item.get("category"), "text": item["text"], "fired": fired})
+                             "labels": _labels(item), "text": item["text"], "fired": fired})
     return counts, failures
 
 
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                 if f["split"] != "dev":
                     continue
                 what = f"fired {f['fired']}" if f["set"] == "negative" else f"missed (kind {f['kind']})"
-                print(f"- [{f['set']} {f.get('category') or ''}] {what}: {f['text']}")
+                print(f"- [{f['set']} {' '.join(f['labels'])}] {what}: {f['text']}")
     return 0
 
 

@@ -144,7 +144,7 @@ _MA_RE = re.compile(r"\bma (?=(daughter|son|bf|boyfriend|gf|girlfriend|nudes|pic
                     r"photos|mum|dad|sister|brother|friend|kid|child|phone|house|room|body)\b)",
                     re.IGNORECASE)
 _BIN_RE = re.compile(r"(\w's|\bhas|\bhave|\bhav|'ve|\bhasnt|\bhavent) bin\b", re.IGNORECASE)
-_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that)"
+_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that|him|them)"
                       r" (hell|shell)\b", re.IGNORECASE)
 
 
@@ -273,7 +273,7 @@ _MODIFIER = {"LOWER": {"IN": sorted(_NOUN_MODIFIERS | {str(n) for n in range(1, 
 # "my little sister", "her")
 _OBJ = "SPECIFIC_DET|GENERIC_DET? MOD? MOD? MOD? @v:VICTIM"
 # SUBJ: a victim as the subject, with adverbs before the verb ("my son just got bundled")
-_SUBJ = "@v:VICTIM ADV*"
+_SUBJ = "@v:VICTIM (? #? )? ADV*"  # "my brother (14) just got ..."
 # AUX+ / AUX*: auxiliaries with adverbs between them ("has just been", "'s still")
 _MACROS = {
     "OBJ": _OBJ.split(),
@@ -457,6 +457,9 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     act = doc[act_index].lower_
     if act in lex["SEX_ACT"]:
         return True
+    if act in {"have", "take", "drink", "smoke", "try", "do"} and {
+            t.lower_ for t in _sentence_of(doc, hit.start)} & lex["DRUG"]:
+        return True  # "passing round a bottle and making me have some"
     objects = [t.lower_ for t in _clause_rest(doc, act_index + 1, 5)]
     if "of" in objects and objects[objects.index("of") + 1:][:1] not in (
             ["me"], ["myself"], ["us"], ["my"], ["you"], ["yourself"], ["your"]):
@@ -580,7 +583,7 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
     if set(words) & {"hotel", "motel", "bnb", "airbnb"} and set(words) & {
-            "him", "them", "he", "they", "man", "his"}:
+            "him", "them", "he", "they", "man", "his", "boyfriend", "ex"}:
         return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know", text):
@@ -652,8 +655,10 @@ def _not_followed_by_noun(doc: Doc, hit: Hit) -> bool:
 def _not_official(doc: Doc, hit: Hit) -> bool:
     """"Social services have taken her into care" is not an abduction."""
     words = {t.lower_ for t in doc}
-    official = {"police", "social", "services", "ambulance", "paramedics", "hospital", "care",
+    official = {"police", "social", "services", "ambulance", "paramedics", "hospital",
                 "custody", "court"}
+    if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
+        official = official | {"care"}  # "taken into care"; not "a girl from our care home"
     return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
 
 
@@ -669,7 +674,7 @@ def _made_me_alone(doc: Doc, hit: Hit) -> bool:
     """"I didn't want to but he made me": "made me" ending the clause."""
     if doc[hit.start].lemma_ == "make" and hit.end - hit.start == 2:
         return hit.end == len(doc) or doc[hit.end].is_punct or doc[hit.end].lower_ in (
-            _CLAUSE_WORDS + ["anyway", "again"])
+            _CLAUSE_WORDS + ["anyway", "again", "every", "all", "now", "too", "still"])
     return True
 
 
@@ -775,7 +780,7 @@ def _risky_company(doc: Doc) -> bool:
     lex = _lexicon()
     words = [t.lower_ for t in doc]
     seen = set(words)
-    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"]) or seen & {
+    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"] | lex["COUNTY_LINES"]) or seen & {
             "debt", "owe", "owes", "trap", "crack", "dealer", "hotel", "motel"}:
         return True
     for i, word in enumerate(words[:-1]):
@@ -823,11 +828,18 @@ def _moved_away(doc: Doc, hit: Hit) -> bool:
     """Being moved now: with risky company, or "to another town", "a different flat"."""
     if _agent(doc, hit) in _CARER_AGENTS or not _not_official(doc, hit):
         return False
+    after = [t.lower_ for t in _clause_rest(doc, hit.end, 8)]
+    if "by" in after and set(after[after.index("by") + 1:][:3]) & _CARER_AGENTS and not set(
+            after) & _lexicon()["ADULT_COMPANY"]:
+        return False  # "picked up by her dad"
+    if set(after) & _OFFICIAL_VISITS - {"meeting"}:
+        return False  # "taken to the police station"
     words = [t.lower_ for t in doc]
     moved = any(w in {"another", "different", "other", "new", "unknown", "strange"} and
                 words[i + 1: i + 2] and words[i + 1] in _lexicon()["DESTINATION"] | _lexicon()["PLACE"]
                 for i, w in enumerate(words[:-1]))
-    return moved or _risky_company(doc) or _reluctant_me(doc, hit)
+    soon = {"now", "just", "ago", "tonight", "today", "currently"}
+    return moved or bool(set(words) & soon) or _risky_company(doc) or _reluctant_me(doc, hit)
 
 
 def _supplier_not_carer(doc: Doc, hit: Hit) -> bool:
@@ -858,7 +870,36 @@ _COERCIVE = {"demand", "demands", "demanded", "demanding", "pressure", "pressure
 
 def _image_coerced(doc: Doc, hit: Hit) -> bool:
     """Images demanded with a coercive verb: danger by its nature."""
-    return any(t.lower_ in _COERCIVE for t in doc[hit.start: hit.end]) and _agent(doc, hit) not in _CARER_AGENTS
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    words = {t.lower_ for t in doc}
+    sexual = words & (_lexicon()["SEXUAL_IMAGE"] | {"porn", "sexual"})
+    if any(t.lower_ in _COERCIVE for t in doc[hit.start: hit.end]):
+        return True
+    return bool(sexual) and _risky_company(doc) and not words & _lexicon()["WORRY"]
+
+
+def _adult_in_life(doc: Doc) -> bool:
+    """An adult in the child's life (teacher, coach, stepdad) or an adult stranger is named."""
+    lex = _lexicon()
+    words = {t.lower_ for t in doc}
+    roles = (lex["ABUSER_ROLE"] - {"boyfriend", "girlfriend", "friend", "mate", "ex", "youth"}) | {
+        "stepdad", "stepdads", "dads", "step"}
+    return bool(words & (roles | lex["ADULT_COMPANY"] - {"online", "internet", "app", "game"})) or _risky_company(doc)
+
+
+def _image_request_pressure(doc: Doc) -> bool:
+    """Asked for images by someone insisting, threatening, older, online or a trusted adult,
+    or by anyone when the child gives an age under 18."""
+    words = {t.lower_ for t in doc}
+    text = " ".join(t.lower_ for t in doc)
+    if words & {"again", "keeps", "keep", "spamming", "constantly", "always", "else", "unless",
+                "nudes", "naked", "sexual", "stuff", "love"}:
+        return True
+    if re.search(r"(do n't|not) want|if i (do n't|dont|block|stop|say)", text):
+        return True
+    age = _own_age(doc)
+    return (age is not None and age < 18) or _adult_in_life(doc)
 
 
 def _all(*checks: Check) -> Check:
@@ -877,7 +918,8 @@ _SUPPLY_PATTERNS = (
     ("BE_PRES ADV* getting|making OBJ ADV? "
      "drunk|high|wasted|stoned|pissed|smashed|mashed|wrecked|off"),
     "SUBJ BE_PRES ADV* being|getting ADV* given|plied|fed|supplied|sold|injected _3 DRUG",
-    "keep|keeps ADV? SUPPLY_ING OBJ ADV? _2 DRUG",
+    "keep|keeps ADV? SUPPLY_ING OBJ ADV? _3 DRUG",
+    "HAVE ADV* been ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
 )
 # Images asked for or demanded from a child (two rules: coerced, or only asked)
 _IMAGE_DEMAND_PATTERNS = (
@@ -919,6 +961,12 @@ RULES: tuple[Rule, ...] = (
         ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
          "into|in|towards _2 car|van|boot|taxi|motor|truck"),
     ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: "... watched her get pulled into the back of a car": the victim is named
+    # earlier in the sentence
+    Rule("emergency.abduction_seen", E, STRONG, (
+        ("get|got|getting|being pulled|pushed|shoved|dragged|bundled|forced|thrown|grabbed "
+         "into|in _4 car|van|boot|taxi|motor|truck"),
+    ), check=_not_official, lookback=True),
     # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
     # to his room", "she's been taken to another town by the men", "he has her in his car"
     Rule("emergency.taken_away", E, CURRENT, (
@@ -937,7 +985,12 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.harm_now", E, STRONG, (
         "BE_PRES ADV* HARM_ING ADV? OBJ",
         "SUBJ BE_PRES ADV* being|getting ADV* HARM_PP",
+        "@a:DANGER_PERSON HARM_ING ADV? OBJ",  # "I can see a man hitting a child"
     ), check=_harm_now_ok, self_report=DISCLOSURE),
+    # --- emergency: a wound from a weapon. "he's come home with a stab wound"
+    Rule("emergency.wounded", E, STRONG, (
+        "stab|knife|gunshot|bullet|slash ADV? wound|wounds|injury|injuries",
+    ), self_report=None, lookback=True),
     # --- emergency: "... being pulled towards a car", "... being kept at a flat": the victim
     # is named earlier in the sentence
     Rule("emergency.being_harmed", E, STRONG, (
@@ -953,7 +1006,8 @@ RULES: tuple[Rule, ...] = (
     # rather than danger now. "he's blackmailing her", "she's being threatened"
     Rule("emergency.abuse_ongoing_now", E, NOW, (
         "BE_PRES ADV* CONCERN_ING ADV? OBJ",
-        "SUBJ BE_PRES ADV* being|getting ADV* threatened|blackmailed|abused|exploited|groomed",
+        ("SUBJ BE_PRES ADV* being|getting ADV* "
+         "threatened|blackmailed|abused|exploited|groomed|sextorted|extorted|pimped|trafficked"),
         "who|that BE_PRES ADV* HARM_ING ADV? OBJ",
     ), self_report=None),
     # --- emergency (needs a time cue): pressure happening now. "men in the chat are telling
@@ -963,6 +1017,7 @@ RULES: tuple[Rule, ...] = (
          "to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
         ("SUBJ BE_PRES ADV* being|getting ADV* pressured|told|pushed|asked|dared|encouraged ADV? "
          "to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
+        "telling|getting|making|forcing|pressuring|daring OBJ ADV? to ADV? @act:SEX_ACT",
     ), check=_act_is_abusive, self_report=DISCLOSURE),
     # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
     # "trying to get her into a car", "he's outside my house"
@@ -988,15 +1043,22 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT HAVE|BE_PRES? ADV* ARRANGE_V ADV? a|an? _2 room|meet|meeting|taxi|lift|ride",
         "SUBJ BE_PRES ADV* MOVE_ING",
         "SUBJ BE_PRES ADV* on ADV? her|his|their|my|the way",
-        "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep",
+        "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep|do|carry|take",
         ("SUBJ AUX+ told|ordered|made|expected|supposed|meant|due|asked ADV? to "
          "go|meet|see|come|stay|deliver|drop|work|sleep"),
+        ("told|tells|telling|wants|asked|asking|ordered|ordering @v:me|us|her|him|them ADV? to "
+         "ADV? go|meet|see|come|stay|deliver|drop|sleep|be|take|carry"),
+        "ARRANGE_V ADV? to ADV? meet|see|visit ADV? _2 DANGER_PERSON|him|them",
+        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit",
     ), check=_planned_danger),
     # --- emergency: a child being moved now, with risky company or to another town.
     # "he's driving her to another city", "they're moving him to a different flat"
     Rule("emergency.moved_now", E, CURRENT, (
         ("@a:AGENT BE_PRES ADV* taking|driving|moving|bringing|carrying|sending|trafficking OBJ "
          "ADV? to|into|away|off|round|up|down|out _4 PLACE|DESTINATION"),
+        "@a:AGENT BE_PRES ADV* taking|driving|moving|carrying|trafficking OBJ ADV? away|off|out",
+        "SUBJ AUX+ ADV* MOVE_PP",
+        "MOVE_PAST OBJ",
         "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
     ), check=_moved_away),
     # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
@@ -1022,7 +1084,12 @@ RULES: tuple[Rule, ...] = (
     ), check=_agent_is_other, victims=(THIRD,)),
     # --- emergency: a threat to kill or seriously hurt a specific child, reported now
     Rule("emergency.threat_to_kill", E, CURRENT, (
-        "WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ",
+        ("SUBJ WILL+ ADV? be|get ADV? "
+         "beaten|hurt|killed|stabbed|attacked|raped|shot|battered|smashed|burned|burnt|jumped"),
+        ("WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle|smash|"
+         "batter|bash|deck|slash|torture|kidnap OBJ"),
+        ("threatening|threatened|threatens|threaten|going ADV? to ADV? kill|stab|burn|smash|petrol|"
+         "firebomb|hurt|attack|shoot our|my|his|her|their house|home|family|mum|dad|brother|sister"),
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
@@ -1062,6 +1129,8 @@ RULES: tuple[Rule, ...] = (
     # --- emergency: "... and been missing since friday": the victim is named earlier
     Rule("emergency.missing_elided", E, CURRENT, (
         "been|gone|went ADV? missing|gone",
+        "missing since|overnight|for|all|from",
+        "SUBJ missing|vanished|disappeared",
     ), check=_missing_not_object, self_report=None, lookback=True),
     # --- emergency: a child is with dangerous adults now. "she's in a car with two men",
     # "at a house she doesn't know", "got into a van with older lads"
@@ -1104,6 +1173,9 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.intruder", E, CURRENT, (
         ("@a:DANGER_PERSON BE_PRES ADV* in|inside|into my|her|his|our|their|the _2 "
          "room|bedroom|bed|house|home|flat|bathroom"),
+        ("there BE_PRES ADV* _? @a:DANGER_PERSON in|inside|at my|her|his|our|their|the _2 "
+         "room|bedroom|bed|house|home|flat|bathroom"),
+        "@a:DANGER_PERSON BE_PRES ADV* waiting|parked|sat|sitting|lurking|hanging ADV? around? outside",
     ), check=lambda doc, hit: _agent(doc, hit) not in {"someone", "somebody", "older"}),
     # --- emergency (needs "now", "just", "tonight" or a second cue): a danger state or a
     # harm verb that alone may be a worry or history. "she's scared right now", "he just hit her"
@@ -1113,7 +1185,9 @@ RULES: tuple[Rule, ...] = (
         "SUBJ BE_PRES ADV* being ADV* CONCERN_PP",
         "HARM_FORMS OBJ",
         "pick|picking|picked|collect|collecting ADV? OBJ up?",
-    ), check=lambda doc, hit: _not_idiom(doc, hit) if doc[hit.start].lemma_ != "be" else True,
+        "SUBJ HAVE? ADV* come|came|got|arrived|turned|stumbled ADV? home|back|in|up ADV? DANGER_STATE|MEDICAL",
+    ), check=lambda doc, hit: _agent(doc, hit) not in _CARER_AGENTS and (
+        _not_idiom(doc, hit) if doc[hit.start].lemma_ not in {"be", "come", "get", "arrive", "turn"} else True),
         self_report=None),
     # --- emergency (needs an immediacy cue or a second missing cue): out of contact
     Rule("emergency.no_contact", E, NOW, (
@@ -1166,6 +1240,7 @@ RULES: tuple[Rule, ...] = (
         ("take|takes|took|taking|drive|drives|drove|bring|brings|brought|send|sends|sent "
          "@v:me|us _3 PLACE|parties|party|meets"),
         "made|makes|make|making @v:me|us",
+        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT",
     ), check=_all(_act_is_abusive, _agent_is_other, _took_me_somewhere, _made_me_alone),
         victims=_ME),
     # --- disclosure: my images shared or held over me. "he'll share my pictures",
@@ -1258,6 +1333,16 @@ RULES: tuple[Rule, ...] = (
          "sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
          "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|him|them|#"),
     ), check=_dangerous_company, victims=_ME),
+    # --- disclosure: someone asking the child for images, insisting or threatening. "he keeps
+    # asking me for pics", "send one or else", "he wants a video of me"
+    Rule("disclosure.image_request", D, DISCLOSE, (
+        "REQUEST_V ADV? @v:me|us _3 for _2 IMAGE",
+        "REQUEST_V ADV? for _2 IMAGE",
+        "REQUEST_V ADV? a|some|more? IMAGE of @v:me|us|myself",
+        "send|sending ADV? _2 or else|otherwise",
+        "send|sending @x:him|them ADV? _? IMAGE|SEXUAL_IMAGE",
+    ), check=lambda doc, hit: _requester_is_other(doc, hit) and _image_request_pressure(doc),
+        hypo_ok=True, victims=(FIRST, GENERIC)),
     # --- disclosure: a child saying it is happening to them. "it's happening to me", "this is
     # what he does to me", "I think it's happening to me too"
     Rule("disclosure.happening_to_me", D, DISCLOSE, (
@@ -1274,6 +1359,12 @@ RULES: tuple[Rule, ...] = (
         ("come|comes|came|coming|get|gets|got|getting|climb|climbs|climbed into|in @v:my "
          "bed|room|bedroom _? night?"),
     ), check=_agent_is_other, victims=_ME),
+    # --- disclosure: an adult in the child's life kissing or touching them, or in their room
+    # again. "a teacher has been kissing me", "he's in my room again"
+    Rule("disclosure.adult_contact", D, DISCLOSE, (
+        "kissing|touching|groping|fondling|feeling|cuddling ADV? @v:me|us",
+        "in|into @v:my bed|room|bedroom ADV* again|every|tonight|at",
+    ), check=lambda doc, hit: _agent_is_other(doc, hit) and _adult_in_life(doc), victims=_ME),
     # --- disclosure: online grooming. "a man sent me pics of his dick", "he wants to meet me"
     Rule("disclosure.online_grooming", D, DISCLOSE, (
         "sent|sends|sending|send|showed|shows|showing @v:me|us _3 IMAGE|porn|dick|penis|willy|cock",
@@ -1345,6 +1436,7 @@ class _Context:
     hypo_marks: list[int]  # token indices of hypothetical markers
     frame_marks: list[int]  # token indices where a guidance-question frame starts
     habitual: set[int]  # sentence ids
+    habitual_clauses: set[int]
     resolved: bool  # the message says it is over / historic
     rating: bool  # the message is a typed screening answer ("..., high")
     adult_survivor: bool  # an adult speaking about their own childhood
@@ -1516,6 +1608,7 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         hypo_marks=sorted(hypo),
         frame_marks=sorted(frames),
         habitual={sent_of[a] for a, b in spans.get("HABITUAL", [])},
+        habitual_clauses={clause_of[a] for a, b in spans.get("HABITUAL", [])},
         resolved=resolved,
         rating=_rating_answer(doc),
         adult_survivor=_adult_survivor(doc, spans),
@@ -1612,6 +1705,10 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     frame = _after_mark(ctx, ctx.frame_marks, hit)
     if mark is None and frame is None:
         return False
+    if mark is not None and frame is None and any(
+            t.lower_ == "now" and ctx.doc[t.i - 1].lower_ in {"and", "but", "so", ","}
+            for t in ctx.doc[mark + 1: hit.start] if t.i > 0):
+        return False  # "he said if I loved him I'd do it, and now he makes me": back to fact
     if hit.rule.kind == EMERGENCY:
         return True
     if frame is not None and (mark is None or frame <= mark) and _generic_in(
@@ -1626,6 +1723,15 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     # "what if he shares my pics, he says he will tomorrow": a real abuser's stated threat
     definite = {"he", "she", "they", "him", "them", "my", "his", "this", "that", "xxname"}
     return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
+
+
+def _quoted(ctx: _Context, hit: Hit) -> bool:
+    """Inside double quotes in a message that frames them as a film, a scenario or training
+    material ("a character says \"...\""): not the writer's own report."""
+    doc = ctx.doc
+    marks = [t.i for t in doc if t.text == '"']
+    inside = any(a < hit.start < b for a, b in zip(marks[::2], marks[1::2], strict=False))
+    return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
 
 
 def _inverted_question(ctx: _Context, hit: Hit) -> bool:
@@ -1720,7 +1826,9 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
     if victim == GENERIC and sent in ctx.questions:
         return False
     if not explicit:
-        if ctx.resolved or sent in ctx.habitual or _near(ctx, ctx.modals, hit, 3):
+        habit = ctx.clause_of[hit.start] in ctx.habitual_clauses or (
+            sent in ctx.habitual and sent not in ctx.any_now)
+        if ctx.resolved or habit or _near(ctx, ctx.modals, hit, 3):
             return False
         if _historic(ctx, hit):
             return False
@@ -1774,7 +1882,7 @@ def _self_report(ctx: _Context, hit: Hit) -> str | None:
 def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
     """The kind this match reports after the guards, or None."""
     ok, victim = _victim_ok(ctx, hit)
-    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit):
+    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit):
         return None
     if hit.rule.kind == DISCLOSURE:
         return None if ctx.adult_survivor else DISCLOSURE
