@@ -888,15 +888,24 @@ def _adult_in_life(doc: Doc) -> bool:
     return bool(words & (roles | lex["ADULT_COMPANY"] - {"online", "internet", "app", "game"})) or _risky_company(doc)
 
 
+def _images_of_a_thing(doc: Doc) -> bool:
+    """"Pics of my new puppy", "photos of the house": images of something, not of the child."""
+    text = " ".join(t.lower_ for t in doc)
+    return bool(re.search(r"\b(pictures|picture|photos|photo|videos|video|images) of (my|his|her|the|a|our|your) "
+                          r"(?!body|privates|bum|boobs|chest)", text))
+
+
 def _image_request_pressure(doc: Doc) -> bool:
     """Asked for images by someone insisting, threatening, older, online or a trusted adult,
     or by anyone when the child gives an age under 18."""
     words = {t.lower_ for t in doc}
     text = " ".join(t.lower_ for t in doc)
+    if _images_of_a_thing(doc):
+        return False
     if words & {"again", "keeps", "keep", "spamming", "constantly", "always", "else", "unless",
                 "nudes", "naked", "sexual", "stuff", "love"}:
         return True
-    if re.search(r"(do n't|not) want|if i (do n't|dont|block|stop|say)", text):
+    if re.search(r"(do n't|not) want|(wo n't|not|never) stop|if i (do n't|dont|block|stop|say)", text):
         return True
     age = _own_age(doc)
     return (age is not None and age < 18) or _adult_in_life(doc)
@@ -1089,7 +1098,7 @@ RULES: tuple[Rule, ...] = (
         ("WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle|smash|"
          "batter|bash|deck|slash|torture|kidnap OBJ"),
         ("threatening|threatened|threatens|threaten|going ADV? to ADV? kill|stab|burn|smash|petrol|"
-         "firebomb|hurt|attack|shoot our|my|his|her|their house|home|family|mum|dad|brother|sister"),
+         "firebomb|hurt|attack|shoot _? our|my|his|her|their house|home|family|mum|dad|brother|sister"),
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
@@ -1270,7 +1279,8 @@ RULES: tuple[Rule, ...] = (
          "begging|begs ADV? @v:me|us? ADV? for? sex"),
         "keeps|keep|kept|constantly|always ADV? REQUEST_V ADV? @v:me|us ADV? for|to _3 IMAGE",
         "DEMAND_V ADV? @v:me|us ADV? for|to _3 IMAGE",
-    ), check=_all(_requester_is_other, _request_context), victims=(FIRST, GENERIC)),
+    ), check=_all(_requester_is_other, _request_context, lambda doc, hit: not _images_of_a_thing(doc)),
+        victims=(FIRST, GENERIC)),
     # --- disclosure: conditional threats, the child's own "if": "if I tell anyone he'll hurt
     # my mum", "if I don't send more he'll post them", "or he'll tell everyone"
     Rule("disclosure.conditional_threat", D, DISCLOSE, (
@@ -1584,8 +1594,11 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     negations = _negations(doc, sent_start)
     historic = spans.get("HISTORIC", [])
     resolved = False
-    for a, _b in spans.get("RESOLVED", []):
+    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {"with", "covered", "really", "so"}
+    for a, b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
+        if _next(doc, b) in hurt:
+            continue  # "came home bleeding", "came back with a stab wound": not over
         if not any(i in negations and clause_of[i] == clause_of[a] for i in window):
             resolved = True
 

@@ -45,6 +45,28 @@ THREATS_AND_IMAGES = [
     "someone is blackmailing my daughter for more pictures",
     "her ex says he'll post her photos unless she meets him",
 ]
+MOVED_MORE = [  # passive and past forms, by whom, where and when
+    "my niece has been driven off by a man in a white van",
+    "they took my son from the park twenty minutes ago",
+    "she's been sent to a city she doesn't know to deal for them",
+    "my 13 year old has been picked up by a car full of grown men",
+    "a little girl is being led into the hotel by an old man",
+    "he's got to do a drop for them tonight",
+]
+THREATS_MORE = [
+    "he says he'll smash my son's face in if he talks to the police",
+    "they've threatened to petrol bomb our house if my lad doesn't pay them",
+    "my daughter has been told she'll get jumped if she doesn't turn up at the flat",
+    "my son (15) got bundled into a car by the lads he owes",
+    "my daughter came home bleeding and says a man attacked her",
+    "the man next door is pulling a young girl by her hair",
+]
+CHILD_IMAGES = [
+    "a guy on a game keeps asking me for pics, im 12",
+    "he said send one or else, i'm 13",
+    "he wants a video of me doing things and won't stop messaging",
+    "my coach has been kissing me after training",
+]
 CHILD_PLANNED = [  # a child telling about a plan made for them
     "they're picking me up after school and i don't want to go",
     "my boyfriend is 26 and he's taking me to a hotel tonight",
@@ -82,6 +104,11 @@ QUIET = [
     "i'm worried someone is asking her for nudes online, what are the signs?",
     # typed screening answers
     "she goes to his flat at weekends, high",
+    'in the training video a girl says "he took me to a flat and made me have sex" - is there a quiz?',
+    "my daughter has been taken to hospital by ambulance after a fall",
+    "she was picked up by her dad after school",
+    "he's been sent to his room for swearing",
+    "my friend keeps asking me for pics of my new puppy",
     "older boys sometimes give her weed, medium",
     "he picks her up from school sometimes, medium",
     "high",
@@ -93,7 +120,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize("text", PLANNED + MOVED + SUPPLYING + THREATS_AND_IMAGES)
+@pytest.mark.parametrize("text", PLANNED + MOVED + MOVED_MORE + SUPPLYING + THREATS_AND_IMAGES + THREATS_MORE)
 def test_adult_reports_danger_now_or_about_to_happen(text: str) -> None:
     assert check(text).kind == EMERGENCY, check(text)
 
@@ -103,7 +130,7 @@ def test_child_told_of_a_plan_is_caught(text: str) -> None:
     assert check(text).kind in (EMERGENCY, DISCLOSURE), check(text)
 
 
-@pytest.mark.parametrize("text", CHILD_DISCLOSING)
+@pytest.mark.parametrize("text", CHILD_DISCLOSING + CHILD_IMAGES)
 def test_child_saying_it_happens_to_them(text: str) -> None:
     assert check(text).kind == DISCLOSURE, check(text)
 
