@@ -1442,6 +1442,7 @@ class _Context:
     explicit_now: set[int]  # sentence ids with "right now", "currently" ...
     any_now: set[int]  # sentence ids with any immediacy cue
     soon: set[int]  # sentence ids with an immediacy or a planned-time cue ("after school")
+    soon_sure: set[int]
     message_now: bool  # an explicit immediacy cue anywhere
     hypo_marks: list[int]  # token indices of hypothetical markers
     frame_marks: list[int]  # token indices where a guidance-question frame starts
@@ -1617,6 +1618,10 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         any_now=explicit | weak,
         soon=explicit | weak | {sent_of[a] for a, b in spans.get("IMMEDIATE_PLANNED", [])
                                 if not set(range(a, b)) & not_now},
+        # a cue that says now or soon by itself ("since", "still", "yet" only carry a state on)
+        soon_sure=explicit | {sent_of[a] for name in ("IMMEDIATE_WEAK", "IMMEDIATE_PLANNED")
+                              for a, b in spans.get(name, []) if not set(range(a, b)) & not_now
+                              and doc[a:b].text.lower() not in {"since", "still", "yet"}},
         message_now=bool(explicit),
         hypo_marks=sorted(hypo),
         frame_marks=sorted(frames),
@@ -2064,8 +2069,10 @@ def read(text: str) -> Reading:
     child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
-    settled = ctx.resolved or ctx.rating or (unsure and not ctx.soon)
+    quoted = '"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
+    settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or (unsure and not ctx.soon_sure)
     return Reading(result, child, bool(ctx.soon), settled, ctx.third_party)
+
 
 
 def check(text: str) -> SafetyResult:

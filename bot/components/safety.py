@@ -95,7 +95,7 @@ class SafetyCheck(GraphComponent):
         if _names_a_case_status(text):
             return None
         if reading.settled:
-            return None  # past, over, habitual, hypothetical or asked about: the situation answer
+            return None  # past, over, habitual, hypothetical, quoted or asked about: the situation answer
         kind = max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
         if kind == "disclosure" and reading.about_another:
             return "emergency" if reading.now else None  # an adult telling about a child
