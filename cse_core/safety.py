@@ -911,6 +911,15 @@ def _image_request_pressure(doc: Doc) -> bool:
     return (age is not None and age < 18) or _adult_in_life(doc)
 
 
+def _threat_context(doc: Doc) -> bool:
+    """A threat is danger with a demand or a deadline: money, paying, images, meeting, "by
+    tonight", "or else"."""
+    words = {t.lower_ for t in doc}
+    return bool(words & ({"money", "pay", "paid", "cash", "owe", "owes", "debt", "until", "by",
+                          "tonight", "else", "demanding", "demands", "meet", "come", "send"}
+                         | _lexicon()["IMAGE"]))
+
+
 def _all(*checks: Check) -> Check:
     """A post-check that needs every one of `checks`."""
     return lambda doc, hit: all(c(doc, hit) for c in checks)
@@ -1101,8 +1110,22 @@ RULES: tuple[Rule, ...] = (
          "firebomb|hurt|attack|shoot _? our|my|his|her|their house|home|family|mum|dad|brother|sister"),
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
+        "SUBJ BE_PRES ADV* a? dead man|meat|boy|girl|kid",
+        ("WILL ADV? to? ADV? break|snap|smash|cut|slash @v:his|her|their _? "
+         "legs|leg|arms|arm|neck|fingers|face|jaw|knees|kneecaps|teeth|head"),
+        ("her|his|their family|families|mum|dad|brother|sister WILL+ ADV? be|get ADV? "
+         "hurt|killed|stabbed|attacked|beaten|done|burned|burnt"),
+        "@a:AGENT|gang|men know|knows where @v:she|he|they|you BE_PRES|live|lives|go|goes|stay|stays",
+        "@a:AGENT WILL+ ADV? be ADV? waiting|coming|outside ADV? for OBJ",
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
-        victims=(THIRD, GENERIC)),
+        hypo_ok=True, victims=(THIRD, GENERIC)),
+    # --- emergency: a threat or demand made of another child ("pay or they'll come to the
+    # house", "threatening her and demanding money"); the child's own account is a disclosure
+    Rule("emergency.threat_or_demand", E, CURRENT, (
+        "or|otherwise else? @a:AGENT WILL+ ADV? HARM_V|visit|find|come",
+        "BE_PRES ADV* threatening|blackmailing|sextorting|extorting OBJ",
+    ), check=lambda doc, hit: not {t.lower_ for t in doc} & {"me", "i", "us", "we", "myself"} - {"i"}
+        and _threat_context(doc), hypo_ok=True, victims=(THIRD, GENERIC)),
     # --- emergency: suicide or self-harm intent now
     Rule("emergency.self_harm", E, STRONG, (
         "kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging @v:myself|herself|himself",
@@ -1309,6 +1332,7 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosure.exposure_threat", D, DISCLOSE, (
         ("AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show "
          "@x:them|it|those|these|everything|everyone|everybody"),
+        "AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show my|our _? @x:IMAGE",
         ("AGENT WILL ADV? to? ADV? tell|show|expose "
          "@x:everyone|everybody|people|my|the|school|mum|dad|parents"),
     ), check=lambda doc, hit: _agent_is_other(doc, hit) and _exposure_context(doc),
@@ -1728,7 +1752,11 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
             for t in ctx.doc[mark + 1: hit.start] if t.i > 0):
         return False  # "he said if I loved him I'd do it, and now he makes me": back to fact
     if hit.rule.kind == EMERGENCY:
-        return True
+        # "they said if he doesn't pay they'll stab him": a threat reported, not imagined
+        reported = mark is not None and frame is None and hit.rule.hypo_ok and any(
+            t.lower_ in {"said", "says", "saying", "told", "tells", "telling", "threatened", "message",
+                         "messages", "texted", "warned"} for t in ctx.doc[max(0, mark - 4): mark])
+        return not reported
     if frame is not None and (mark is None or frame <= mark) and _generic_in(
             ctx.doc, frame, hit.end):
         return True

@@ -60,6 +60,11 @@ THREATS_MORE = [
     "my son (15) got bundled into a car by the lads he owes",
     "my daughter came home bleeding and says a man attacked her",
     "the man next door is pulling a young girl by her hair",
+    "they told him if he doesn't hand the money over by sunday they'll shoot him",
+    "the older boys said my son is a dead man",
+    "her dealer says her family will get hurt if she grasses",
+    "he's got until the weekend to pay them or they'll find him",
+    "a man is blackmailing my 13 year old and wants money",
 ]
 CHILD_IMAGES = [
     "a guy on a game keeps asking me for pics, im 12",
@@ -109,6 +114,8 @@ QUIET = [
     "she was picked up by her dad after school",
     "he's been sent to his room for swearing",
     "my friend keeps asking me for pics of my new puppy",
+    "what if a gang tells a child they'll hurt him unless he carries drugs?",
+    "i know where he lives, he's at his mum's",
     "older boys sometimes give her weed, medium",
     "he picks her up from school sometimes, medium",
     "high",
