@@ -2098,7 +2098,11 @@ def read(text: str) -> Reading:
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
     quoted = '"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
-    settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or (unsure and not ctx.soon_sure)
+    # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
+    own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
+                              " ".join(t.lower_ for t in doc)))
+    settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or own_plan or (
+        unsure and not ctx.soon_sure)
     return Reading(result, child, bool(ctx.soon), settled, ctx.third_party)
 
 

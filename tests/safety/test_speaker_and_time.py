@@ -57,6 +57,7 @@ def test_an_adult_telling_about_a_child_in_danger_gets_the_emergency_reply(text:
     "she used to stay out with men she met online, what happens next?",
     "what would happen if a pupil told me a man had touched her",
     "her ex used to send her horrible messages, is that grooming?",
+    "we're driving my son to a sleepover at his cousin's later",
 ])
 def test_the_classifier_alone_does_not_alarm_on_past_or_hypothetical_accounts(text: str) -> None:
     message = _parse(text, [("emergency", 0.2), ("disclosure", 0.2), ("ask_what_to_do", 0.15)])
