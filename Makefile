@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint eval-privacy clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint eval-privacy eval-safety clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -129,6 +129,12 @@ eval: $(MODEL)
 # the folder, PRIVACY_ARGS="--show dev" prints the dev split's misses).
 eval-privacy: $(VENV)/.installed
 	$(PY) -m bench.eval_privacy $(PRIVACY_ARGS)
+
+# Blind safety figures, rules only (fast, no Rasa): recall on danger/disclosure messages and
+# false alarms on hard negatives, per split (bench/eval_safety.py). CSE_BLIND_DIR names the
+# folder; EVAL_SAFETY_ARGS="--nlu models/cse.tar.gz" adds the trained NLU pipeline.
+eval-safety: $(SPACY_MODEL)
+	$(PY) -m bench.eval_safety $(EVAL_SAFETY_ARGS)
 
 test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
 

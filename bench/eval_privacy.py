@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 from cse_core import locality  # noqa: E402
 from cse_core.redaction import LABELS, redact  # noqa: E402
 
-DEFAULT_BLIND = Path("/work/main/eval/blind")
+DEFAULT_BLIND = ROOT / "eval" / "blind"
 CLASSES = ("name", "date_of_birth", "address", "postcode", "phone", "email", "nhs_number", "ni_number",
            "vehicle_plate", "handle", "url", "school")
 

@@ -62,6 +62,7 @@ SAFE = SafetyResult(None, "")
 STRONG = "strong"  # danger now by its nature: held, weapon, being hurt, about to be hurt
 CURRENT = "current"  # danger now by its tense: missing, at a flat with older men, in danger
 NOW = "now"  # needs an immediacy cue (or a second danger cue): scared, not answering
+PLANNED = "planned"  # harm arranged for soon: needs a time cue (now, tonight, after school)
 DISCLOSE = "disclose"  # a child telling about abuse happening to them
 
 # Victim classes returned by _victim_class.
@@ -143,7 +144,7 @@ _MA_RE = re.compile(r"\bma (?=(daughter|son|bf|boyfriend|gf|girlfriend|nudes|pic
                     r"photos|mum|dad|sister|brother|friend|kid|child|phone|house|room|body)\b)",
                     re.IGNORECASE)
 _BIN_RE = re.compile(r"(\w's|\bhas|\bhave|\bhav|'ve|\bhasnt|\bhavent) bin\b", re.IGNORECASE)
-_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that)"
+_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that|him|them)"
                       r" (hell|shell)\b", re.IGNORECASE)
 
 
@@ -272,7 +273,7 @@ _MODIFIER = {"LOWER": {"IN": sorted(_NOUN_MODIFIERS | {str(n) for n in range(1, 
 # "my little sister", "her")
 _OBJ = "SPECIFIC_DET|GENERIC_DET? MOD? MOD? MOD? @v:VICTIM"
 # SUBJ: a victim as the subject, with adverbs before the verb ("my son just got bundled")
-_SUBJ = "@v:VICTIM ADV*"
+_SUBJ = "@v:VICTIM (? #? )? ADV*"  # "my brother (14) just got ..."
 # AUX+ / AUX*: auxiliaries with adverbs between them ("has just been", "'s still")
 _MACROS = {
     "OBJ": _OBJ.split(),
@@ -405,7 +406,7 @@ def _agent(doc: Doc, hit: Hit) -> str:
         return doc[hit.slots["a"]].lower_
     lex = _lexicon()
     skip = lex["BE_AUX"] | lex["ADV"] | lex["HAVE"] | lex["WILL"] | lex["MODAL"] | lex["NEG"] | {
-        "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
+        "be", "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
     for tok in reversed(doc[max(0, hit.start - 5): hit.start]):
         if tok.is_punct:
             break
@@ -456,6 +457,9 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     act = doc[act_index].lower_
     if act in lex["SEX_ACT"]:
         return True
+    if act in {"have", "take", "drink", "smoke", "try", "do"} and {
+            t.lower_ for t in _sentence_of(doc, hit.start)} & lex["DRUG"]:
+        return True  # "passing round a bottle and making me have some"
     objects = [t.lower_ for t in _clause_rest(doc, act_index + 1, 5)]
     if "of" in objects and objects[objects.index("of") + 1:][:1] not in (
             ["me"], ["myself"], ["us"], ["my"], ["you"], ["yourself"], ["your"]):
@@ -579,7 +583,7 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
     if set(words) & {"hotel", "motel", "bnb", "airbnb"} and set(words) & {
-            "him", "them", "he", "they", "man", "his"}:
+            "him", "them", "he", "they", "man", "his", "boyfriend", "ex"}:
         return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know", text):
@@ -619,10 +623,11 @@ def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
 
 
 def _leverage(doc: Doc, hit: Hit) -> bool:
-    """"He'll hurt her brother if she talks" is a threat used to control a child (a
-    disclosure when the child says it about themselves), not a report of danger now."""
+    """"He'll hurt my sister if I don't go" is a threat used to control the child speaking:
+    their disclosure. Told about another child ("he'll kill her if she tells") it is a threat
+    to that child, reported now (issue 12)."""
     text = " ".join(t.lower_ for t in doc[hit.start:])
-    return bool(re.search(r"\b(if|unless) (i|we|she|he|they)\b", text))
+    return bool(re.search(r"\b(if|unless) (i|we)\b", text))
 
 
 def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
@@ -650,8 +655,10 @@ def _not_followed_by_noun(doc: Doc, hit: Hit) -> bool:
 def _not_official(doc: Doc, hit: Hit) -> bool:
     """"Social services have taken her into care" is not an abduction."""
     words = {t.lower_ for t in doc}
-    official = {"police", "social", "services", "ambulance", "paramedics", "hospital", "care",
+    official = {"police", "social", "services", "ambulance", "paramedics", "hospital",
                 "custody", "court"}
+    if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
+        official = official | {"care"}  # "taken into care"; not "a girl from our care home"
     return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
 
 
@@ -667,7 +674,7 @@ def _made_me_alone(doc: Doc, hit: Hit) -> bool:
     """"I didn't want to but he made me": "made me" ending the clause."""
     if doc[hit.start].lemma_ == "make" and hit.end - hit.start == 2:
         return hit.end == len(doc) or doc[hit.end].is_punct or doc[hit.end].lower_ in (
-            _CLAUSE_WORDS + ["anyway", "again"])
+            _CLAUSE_WORDS + ["anyway", "again", "every", "all", "now", "too", "still"])
     return True
 
 
@@ -752,6 +759,167 @@ def _harm_now_ok(doc: Doc, hit: Hit) -> bool:
     return True
 
 
+# Doers who take a child somewhere or give them things in the ordinary way of caring
+_CARER_AGENTS = {"mum", "dad", "mother", "father", "parents", "parent", "nan", "nana", "gran",
+                 "grandma", "grandad", "grandpa", "carer", "carers", "teacher", "teachers",
+                 "school", "doctor", "doctors", "nurse", "nurses", "police", "worker",
+                 "workers", "husband", "wife", "partner", "auntie", "aunt", "i", "we", "you",
+                 "pharmacist", "hospital", "staff", "paramedics", "coach"}
+
+
+# Where a child or family goes in the ordinary way: a planned visit there is not danger
+_OFFICIAL_VISITS = {"police", "court", "social", "hospital", "doctor", "doctors", "gp",
+                    "dentist", "appointment", "counsellor", "counselling", "therapy", "therapist",
+                    "worker", "nurse", "mum", "dad", "nan", "gran", "grandma", "grandad", "church",
+                    "mosque", "lesson", "lessons", "practice", "training", "cap", "meeting"}
+
+
+def _risky_company(doc: Doc) -> bool:
+    """The message names who makes a plan dangerous: adults, strangers, people met online,
+    an adult's age, older males, a house "she doesn't know", a debt, drugs or a weapon."""
+    lex = _lexicon()
+    words = [t.lower_ for t in doc]
+    seen = set(words)
+    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"] | lex["COUNTY_LINES"]) or seen & {
+            "debt", "owe", "owes", "trap", "crack", "dealer", "hotel", "motel"}:
+        return True
+    for i, word in enumerate(words[:-1]):
+        if word in {"older", "grown"} and words[i + 1] in {"lads", "lad", "boys", "guys", "guy",
+                                                          "males", "male", "boyfriend", "man"}:
+            return True
+    text = " ".join(words)
+    if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
+        return True
+    # an adult's age: 20 or more, or 18-19 with a child of 15 or under ("a 19 year old lad
+    # taking my 17 year old to the cinema" is not danger by itself)
+    adults = [int(t.text) for t in doc if t.text.isdigit() and _adult_age(doc, t.i)]
+    young = [int(t.text) for t in doc if t.text.isdigit() and 8 <= int(t.text) <= 15]
+    return any(age >= 20 or young for age in adults)
+
+
+def _reluctant_me(doc: Doc, hit: Hit) -> bool:
+    """The speaker is the one taken and does not want it: "he's picking me up later and I
+    don't want to go", "they're making me go tonight, I'm scared"."""
+    words = [t.lower_ for t in doc]
+    if not set(words) & {"me", "us"}:
+        return False
+    text = " ".join(words)
+    return bool(re.search(r"(do n't|not|never) want to|scared|frightened|terrified|petrified|"
+                          r"have to|make me|making me|made me|or they|or he|or else", text))
+
+
+def _planned_danger(doc: Doc, hit: Hit) -> bool:
+    """A plan is danger when it is not a carer's ordinary plan and the company is risky (or
+    the child speaking does not want to go)."""
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    going_to = {t.lower_ for t in _clause_rest(doc, hit.end, 8)}
+    if going_to & _OFFICIAL_VISITS:
+        return False  # "we're meeting the police tomorrow about the men"
+    mover = doc[hit.slots["v"]].lower_ if "v" in hit.slots else ""
+    if mover in {"i", "we"}:  # "I'm meeting her tomorrow about the men": a worker's plan
+        lex = _lexicon()
+        risky = going_to & (lex["ADULT_COMPANY"] | {"his", "their", "hotel", "trap"})
+        return _reluctant_me(doc, hit) or bool(risky and not going_to & {"about", "who", "her", "him"})
+    return _risky_company(doc) or _reluctant_me(doc, hit)
+
+
+def _moved_away(doc: Doc, hit: Hit) -> bool:
+    """Being moved now: with risky company, or "to another town", "a different flat"."""
+    if _agent(doc, hit) in _CARER_AGENTS or not _not_official(doc, hit):
+        return False
+    after = [t.lower_ for t in _clause_rest(doc, hit.end, 8)]
+    if "by" in after and set(after[after.index("by") + 1:][:3]) & _CARER_AGENTS and not set(
+            after) & _lexicon()["ADULT_COMPANY"]:
+        return False  # "picked up by her dad"
+    if set(after) & _OFFICIAL_VISITS - {"meeting"}:
+        return False  # "taken to the police station"
+    words = [t.lower_ for t in doc]
+    moved = any(w in {"another", "different", "other", "new", "unknown", "strange"} and
+                words[i + 1: i + 2] and words[i + 1] in _lexicon()["DESTINATION"] | _lexicon()["PLACE"]
+                for i, w in enumerate(words[:-1]))
+    soon = {"now", "just", "ago", "tonight", "today", "currently"}
+    return moved or bool(set(words) & soon) or _risky_company(doc) or _reluctant_me(doc, hit)
+
+
+def _supplier_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"They're giving her vodka" yes; "the nurse is giving her pills" no."""
+    return _agent(doc, hit) not in _CARER_AGENTS
+
+
+def _image_pressure(doc: Doc, hit: Hit) -> bool:
+    """Asking a child for images is pressure when it is sexual, insistent, threatening or
+    from an adult: "he keeps demanding pics", "a man is asking her for nudes"."""
+    lex = _lexicon()
+    words = {t.lower_ for t in doc}
+    if words & (lex["SEXUAL_IMAGE"] | {"porn", "sexual", "body", "clothes", "undressed"}):
+        return True
+    if any(t.lower_ in lex["DEMAND_V"] for t in doc[max(0, hit.start - 2): hit.end]):
+        return True
+    if words & {"unless", "threatening", "threatened", "threatens", "leak", "post", "expose",
+                "else"}:
+        return True
+    return _risky_company(doc)
+
+
+_COERCIVE = {"demand", "demands", "demanded", "demanding", "pressure", "pressures", "pressured",
+             "pressuring", "pressurising", "force", "forces", "forced", "forcing", "blackmail",
+             "blackmails", "blackmailed", "blackmailing", "threaten", "threatens", "threatened",
+             "threatening", "sextorting", "harassing", "bombarding"}
+
+
+def _image_coerced(doc: Doc, hit: Hit) -> bool:
+    """Images demanded with a coercive verb: danger by its nature."""
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    words = {t.lower_ for t in doc}
+    sexual = words & (_lexicon()["SEXUAL_IMAGE"] | {"porn", "sexual"})
+    if any(t.lower_ in _COERCIVE for t in doc[hit.start: hit.end]):
+        return True
+    return bool(sexual) and _risky_company(doc) and not words & _lexicon()["WORRY"]
+
+
+def _adult_in_life(doc: Doc) -> bool:
+    """An adult in the child's life (teacher, coach, stepdad) or an adult stranger is named."""
+    lex = _lexicon()
+    words = {t.lower_ for t in doc}
+    roles = (lex["ABUSER_ROLE"] - {"boyfriend", "girlfriend", "friend", "mate", "ex", "youth"}) | {
+        "stepdad", "stepdads", "dads", "step"}
+    return bool(words & (roles | lex["ADULT_COMPANY"] - {"online", "internet", "app", "game"})) or _risky_company(doc)
+
+
+def _images_of_a_thing(doc: Doc) -> bool:
+    """"Pics of my new puppy", "photos of the house": images of something, not of the child."""
+    text = " ".join(t.lower_ for t in doc)
+    return bool(re.search(r"\b(pictures|picture|photos|photo|videos|video|images) of (my|his|her|the|a|our|your) "
+                          r"(?!body|privates|bum|boobs|chest)", text))
+
+
+def _image_request_pressure(doc: Doc) -> bool:
+    """Asked for images by someone insisting, threatening, older, online or a trusted adult,
+    or by anyone when the child gives an age under 18."""
+    words = {t.lower_ for t in doc}
+    text = " ".join(t.lower_ for t in doc)
+    if _images_of_a_thing(doc):
+        return False
+    if words & {"again", "keeps", "keep", "spamming", "constantly", "always", "else", "unless",
+                "nudes", "naked", "sexual", "stuff", "love"}:
+        return True
+    if re.search(r"(do n't|not) want|(wo n't|not|never) stop|if i (do n't|dont|block|stop|say)", text):
+        return True
+    age = _own_age(doc)
+    return (age is not None and age < 18) or _adult_in_life(doc)
+
+
+def _threat_context(doc: Doc) -> bool:
+    """A threat is danger with a demand or a deadline: money, paying, images, meeting, "by
+    tonight", "or else"."""
+    words = {t.lower_ for t in doc}
+    return bool(words & ({"money", "pay", "paid", "cash", "owe", "owes", "debt", "until", "by",
+                          "tonight", "else", "demanding", "demands", "meet", "come", "send"}
+                         | _lexicon()["IMAGE"]))
+
+
 def _all(*checks: Check) -> Check:
     """A post-check that needs every one of `checks`."""
     return lambda doc, hit: all(c(doc, hit) for c in checks)
@@ -759,6 +927,27 @@ def _all(*checks: Check) -> Check:
 
 E, D = EMERGENCY, DISCLOSURE
 _ME = (FIRST,)
+
+# Adults handing a child drink or drugs (two rules: with risky company it is danger by its
+# tense; otherwise it needs a time cue)
+_SUPPLY_PATTERNS = (
+    "BE_PRES ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
+    "BE_PRES ADV* SUPPLY_ING OBJ ADV? with|full|on _3 DRUG",
+    ("BE_PRES ADV* getting|making OBJ ADV? "
+     "drunk|high|wasted|stoned|pissed|smashed|mashed|wrecked|off"),
+    "SUBJ BE_PRES ADV* being|getting ADV* given|plied|fed|supplied|sold|injected _3 DRUG",
+    "keep|keeps ADV? SUPPLY_ING OBJ ADV? _3 DRUG",
+    "HAVE ADV* been ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
+)
+# Images asked for or demanded from a child (two rules: coerced, or only asked)
+_IMAGE_DEMAND_PATTERNS = (
+    ("DEMAND_V|REQUEST_V ADV? OBJ ADV? to? ADV? send|take|show|share|film|strip|undress|do|get "
+     "_3 IMAGE|SEXUAL_IMAGE|clothes|off|body|naked"),
+    "DEMAND_V ADV? REQUEST_V? ADV? _2 IMAGE|SEXUAL_IMAGE _2 from|off|of OBJ",
+    "DEMAND_V|REQUEST_V ADV? OBJ ADV? for _2 IMAGE|SEXUAL_IMAGE",
+    "DEMAND_V ADV? that? @v:she|he|they send|sends|take|takes|show|shows _3 IMAGE|SEXUAL_IMAGE",
+    "DEMAND_V|REQUEST_V ADV? OBJ ADV? to? ADV? strip|undress|pose|wank|masturbate|flash",
+)
 
 # Each rule: a danger (or abuse) predicate class, the victim slot it needs, and why it exists.
 RULES: tuple[Rule, ...] = (
@@ -790,6 +979,12 @@ RULES: tuple[Rule, ...] = (
         ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
          "into|in|towards _2 car|van|boot|taxi|motor|truck"),
     ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: "... watched her get pulled into the back of a car": the victim is named
+    # earlier in the sentence
+    Rule("emergency.abduction_seen", E, STRONG, (
+        ("get|got|getting|being pulled|pushed|shoved|dragged|bundled|forced|thrown|grabbed "
+         "into|in _4 car|van|boot|taxi|motor|truck"),
+    ), check=_not_official, lookback=True),
     # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
     # to his room", "she's been taken to another town by the men", "he has her in his car"
     Rule("emergency.taken_away", E, CURRENT, (
@@ -808,7 +1003,12 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.harm_now", E, STRONG, (
         "BE_PRES ADV* HARM_ING ADV? OBJ",
         "SUBJ BE_PRES ADV* being|getting ADV* HARM_PP",
+        "@a:DANGER_PERSON HARM_ING ADV? OBJ",  # "I can see a man hitting a child"
     ), check=_harm_now_ok, self_report=DISCLOSURE),
+    # --- emergency: a wound from a weapon. "he's come home with a stab wound"
+    Rule("emergency.wounded", E, STRONG, (
+        "stab|knife|gunshot|bullet|slash ADV? wound|wounds|injury|injuries",
+    ), self_report=None, lookback=True),
     # --- emergency: "... being pulled towards a car", "... being kept at a flat": the victim
     # is named earlier in the sentence
     Rule("emergency.being_harmed", E, STRONG, (
@@ -824,7 +1024,8 @@ RULES: tuple[Rule, ...] = (
     # rather than danger now. "he's blackmailing her", "she's being threatened"
     Rule("emergency.abuse_ongoing_now", E, NOW, (
         "BE_PRES ADV* CONCERN_ING ADV? OBJ",
-        "SUBJ BE_PRES ADV* being|getting ADV* threatened|blackmailed|abused|exploited|groomed",
+        ("SUBJ BE_PRES ADV* being|getting ADV* "
+         "threatened|blackmailed|abused|exploited|groomed|sextorted|extorted|pimped|trafficked"),
         "who|that BE_PRES ADV* HARM_ING ADV? OBJ",
     ), self_report=None),
     # --- emergency (needs a time cue): pressure happening now. "men in the chat are telling
@@ -834,6 +1035,7 @@ RULES: tuple[Rule, ...] = (
          "to? ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
         ("SUBJ BE_PRES ADV* being|getting ADV* pressured|told|pushed|asked|dared|encouraged ADV? "
          "to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
+        "telling|getting|making|forcing|pressuring|daring OBJ ADV? to ADV? @act:SEX_ACT",
     ), check=_act_is_abusive, self_report=DISCLOSURE),
     # --- emergency: harm is about to happen. "he's going to hurt her", "coming to get me",
     # "trying to get her into a car", "he's outside my house"
@@ -845,14 +1047,85 @@ RULES: tuple[Rule, ...] = (
         "threatening|threatens|threatened ADV? to ADV? come|turn ADV? round|over|back|up|here",
         ("@a:AGENT BE_PRES ADV* waiting? outside|at my|our|the|her|his _? "
          "house|home|door|school|window|flat|work|gate|gates|college"),
+        ("@a:AGENT BE_PRES ADV* waiting|hanging|parked|sat|sitting ADV? for? @v:her|him|them|me|us? ADV? "
+         "outside|near|by|round _? house|home|door|school|window|flat|gate|gates|college"),
     ), check=_not_self_family_kill),
+    # --- emergency (needs a time cue: now, tonight, later, after school, this weekend, on the
+    # way): harm arranged or about to happen, with adults, strangers or people met online.
+    # "he's picking her up after school", "she's meeting him tonight, he's 30", "they're
+    # taking her to another town tomorrow", "my son is on his way to meet the man"
+    Rule("emergency.planned", E, PLANNED, (
+        "BE_PRES ADV* PLAN_V OBJ",
+        "WILL+ ADV? PLAN_V OBJ",
+        "@a:AGENT HAVE|BE_PRES? ADV* ARRANGE_V ADV? to ADV? PLAN_V OBJ",
+        "@a:AGENT HAVE|BE_PRES? ADV* ARRANGE_V ADV? a|an? _2 room|meet|meeting|taxi|lift|ride",
+        "SUBJ BE_PRES ADV* MOVE_ING",
+        "SUBJ BE_PRES ADV* on ADV? her|his|their|my|the way",
+        "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep|do|carry|take",
+        ("SUBJ AUX+ told|ordered|made|expected|supposed|meant|due|asked ADV? to "
+         "go|meet|see|come|stay|deliver|drop|work|sleep"),
+        ("told|tells|telling|wants|asked|asking|ordered|ordering @v:me|us|her|him|them ADV? to "
+         "ADV? go|meet|see|come|stay|deliver|drop|sleep|be|take|carry"),
+        "ARRANGE_V ADV? to ADV? meet|see|visit ADV? _2 DANGER_PERSON|him|them",
+        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit",
+    ), check=_planned_danger),
+    # --- emergency: a child being moved now, with risky company or to another town.
+    # "he's driving her to another city", "they're moving him to a different flat"
+    Rule("emergency.moved_now", E, CURRENT, (
+        ("@a:AGENT BE_PRES ADV* taking|driving|moving|bringing|carrying|sending|trafficking OBJ "
+         "ADV? to|into|away|off|round|up|down|out _4 PLACE|DESTINATION"),
+        "@a:AGENT BE_PRES ADV* taking|driving|moving|carrying|trafficking OBJ ADV? away|off|out",
+        "SUBJ AUX+ ADV* MOVE_PP",
+        "MOVE_PAST OBJ",
+        "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
+    ), check=_moved_away),
+    # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
+    # vodka", "he's giving my son cocaine", "they're getting her drunk at the flat"
+    Rule("emergency.supplying", E, CURRENT, _SUPPLY_PATTERNS,
+         check=lambda doc, hit: _supplier_not_carer(doc, hit) and _risky_company(doc),
+         self_report=DISCLOSURE),
+    Rule("emergency.supplying_now", E, NOW, _SUPPLY_PATTERNS, check=_supplier_not_carer,
+         self_report=DISCLOSURE),
+    # --- emergency: images demanded from a child, with a coercive verb ("he's demanding she
+    # sends nudes", "a man is pressuring her for pictures"); only asked ("he keeps asking her
+    # for pics") it needs a time cue or a second cue
+    Rule("emergency.image_demand", E, CURRENT, _IMAGE_DEMAND_PATTERNS, check=_image_coerced,
+         victims=(THIRD, GENERIC), self_report=DISCLOSURE),
+    Rule("emergency.image_request_now", E, NOW, _IMAGE_DEMAND_PATTERNS, check=_image_pressure,
+         victims=(THIRD, GENERIC), self_report=DISCLOSURE),
+    # --- emergency: a threat to spread a child's images (sextortion), reported by an adult.
+    # "he says he'll post her pictures unless she sends more"
+    Rule("emergency.sextortion", E, CURRENT, (
+        "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show "
+         "@v:her|his|their _? IMAGE|SEXUAL_IMAGE"),
+    ), check=_agent_is_other, victims=(THIRD,)),
     # --- emergency: a threat to kill or seriously hurt a specific child, reported now
     Rule("emergency.threat_to_kill", E, CURRENT, (
-        "WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ",
+        ("SUBJ WILL+ ADV? be|get ADV? "
+         "beaten|hurt|killed|stabbed|attacked|raped|shot|battered|smashed|burned|burnt|jumped"),
+        ("WILL ADV? to? ADV? kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle|smash|"
+         "batter|bash|deck|slash|torture|kidnap OBJ"),
+        ("threatening|threatened|threatens|threaten|going ADV? to ADV? kill|stab|burn|smash|petrol|"
+         "firebomb|hurt|attack|shoot _? our|my|his|her|their house|home|family|mum|dad|brother|sister"),
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
+        "SUBJ BE_PRES ADV* a? dead man|meat|boy|girl|kid",
+        ("WILL ADV? to? ADV? break|snap|smash|cut|slash @v:his|her|their _? "
+         "legs|leg|arms|arm|neck|fingers|face|jaw|knees|kneecaps|teeth|head"),
+        ("her|his|their family|families|mum|dad|brother|sister WILL+ ADV? be|get ADV? "
+         "hurt|killed|stabbed|attacked|beaten|done|burned|burnt"),
+        "@a:AGENT|gang|men know|knows where @v:she|he|they|you BE_PRES|live|lives|go|goes|stay|stays",
+        "@a:AGENT WILL+ ADV? be ADV? waiting|coming|outside ADV? for OBJ",
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
-        victims=(THIRD, GENERIC)),
+        hypo_ok=True, victims=(THIRD, GENERIC)),
+    # --- emergency: a threat or demand made of another child ("pay or they'll come to the
+    # house", "threatening her and demanding money"); the child's own account is a disclosure
+    Rule("emergency.threat_or_demand", E, CURRENT, (
+        "or|otherwise else? @a:AGENT WILL+ ADV? HARM_V|visit|find|come",
+        "BE_PRES ADV* threatening|blackmailing|sextorting|extorting OBJ",
+    ), check=lambda doc, hit: not {t.lower_ for t in doc} & {"me", "i", "us", "we", "myself"} - {"i"}
+        and _threat_context(doc), hypo_ok=True, victims=(THIRD, GENERIC)),
     # --- emergency: suicide or self-harm intent now
     Rule("emergency.self_harm", E, STRONG, (
         "kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging @v:myself|herself|himself",
@@ -888,6 +1161,8 @@ RULES: tuple[Rule, ...] = (
     # --- emergency: "... and been missing since friday": the victim is named earlier
     Rule("emergency.missing_elided", E, CURRENT, (
         "been|gone|went ADV? missing|gone",
+        "missing since|overnight|for|all|from",
+        "SUBJ missing|vanished|disappeared",
     ), check=_missing_not_object, self_report=None, lookback=True),
     # --- emergency: a child is with dangerous adults now. "she's in a car with two men",
     # "at a house she doesn't know", "got into a van with older lads"
@@ -895,8 +1170,9 @@ RULES: tuple[Rule, ...] = (
         ("SUBJ BE_PRES ADV* stuck|trapped|stranded|sat|sitting|waiting|hiding|locked? "
          "in|at|inside|with|round|into _4 PLACE|DANGER_PERSON"),
         "SUBJ BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
-        ("SUBJ HAVE? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
+        ("SUBJ HAVE|BE_PRES? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
          "_3 PLACE|DANGER_PERSON"),
+        "SUBJ BE_PRES ADV* going|heading|running ADV? out|off|away ADV? with _3 DANGER_PERSON",
         "SUBJ BE_PRES ADV* meeting|meets ADV? _3 DANGER_PERSON",
         "SUBJ HAVE? ADV* left|went|gone|drove|driven|ran|run ADV? off? with _3 DANGER_PERSON",
     ), check=_dangerous_company),
@@ -929,6 +1205,9 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.intruder", E, CURRENT, (
         ("@a:DANGER_PERSON BE_PRES ADV* in|inside|into my|her|his|our|their|the _2 "
          "room|bedroom|bed|house|home|flat|bathroom"),
+        ("there BE_PRES ADV* _? @a:DANGER_PERSON in|inside|at my|her|his|our|their|the _2 "
+         "room|bedroom|bed|house|home|flat|bathroom"),
+        "@a:DANGER_PERSON BE_PRES ADV* waiting|parked|sat|sitting|lurking|hanging ADV? around? outside",
     ), check=lambda doc, hit: _agent(doc, hit) not in {"someone", "somebody", "older"}),
     # --- emergency (needs "now", "just", "tonight" or a second cue): a danger state or a
     # harm verb that alone may be a worry or history. "she's scared right now", "he just hit her"
@@ -938,7 +1217,9 @@ RULES: tuple[Rule, ...] = (
         "SUBJ BE_PRES ADV* being ADV* CONCERN_PP",
         "HARM_FORMS OBJ",
         "pick|picking|picked|collect|collecting ADV? OBJ up?",
-    ), check=lambda doc, hit: _not_idiom(doc, hit) if doc[hit.start].lemma_ != "be" else True,
+        "SUBJ HAVE? ADV* come|came|got|arrived|turned|stumbled ADV? home|back|in|up ADV? DANGER_STATE|MEDICAL",
+    ), check=lambda doc, hit: _agent(doc, hit) not in _CARER_AGENTS and (
+        _not_idiom(doc, hit) if doc[hit.start].lemma_ not in {"be", "come", "get", "arrive", "turn"} else True),
         self_report=None),
     # --- emergency (needs an immediacy cue or a second missing cue): out of contact
     Rule("emergency.no_contact", E, NOW, (
@@ -991,6 +1272,7 @@ RULES: tuple[Rule, ...] = (
         ("take|takes|took|taking|drive|drives|drove|bring|brings|brought|send|sends|sent "
          "@v:me|us _3 PLACE|parties|party|meets"),
         "made|makes|make|making @v:me|us",
+        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT",
     ), check=_all(_act_is_abusive, _agent_is_other, _took_me_somewhere, _made_me_alone),
         victims=_ME),
     # --- disclosure: my images shared or held over me. "he'll share my pictures",
@@ -1018,7 +1300,10 @@ RULES: tuple[Rule, ...] = (
         "REQUEST_V ADV? me|us? for _? IMAGE of @v:me|my|myself|us",
         ("want|wants|wanted|wanting|asking|asks|asked|demanding|demands|pressuring|pressures|"
          "begging|begs ADV? @v:me|us? ADV? for? sex"),
-    ), check=_all(_requester_is_other, _request_context), victims=(FIRST, GENERIC)),
+        "keeps|keep|kept|constantly|always ADV? REQUEST_V ADV? @v:me|us ADV? for|to _3 IMAGE",
+        "DEMAND_V ADV? @v:me|us ADV? for|to _3 IMAGE",
+    ), check=_all(_requester_is_other, _request_context, lambda doc, hit: not _images_of_a_thing(doc)),
+        victims=(FIRST, GENERIC)),
     # --- disclosure: conditional threats, the child's own "if": "if I tell anyone he'll hurt
     # my mum", "if I don't send more he'll post them", "or he'll tell everyone"
     Rule("disclosure.conditional_threat", D, DISCLOSE, (
@@ -1047,6 +1332,7 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosure.exposure_threat", D, DISCLOSE, (
         ("AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show "
          "@x:them|it|those|these|everything|everyone|everybody"),
+        "AGENT WILL ADV? to? ADV? SHARE_V|leak|post|send|show my|our _? @x:IMAGE",
         ("AGENT WILL ADV? to? ADV? tell|show|expose "
          "@x:everyone|everybody|people|my|the|school|mum|dad|parents"),
     ), check=lambda doc, hit: _agent_is_other(doc, hit) and _exposure_context(doc),
@@ -1081,6 +1367,23 @@ RULES: tuple[Rule, ...] = (
          "sleeping|slept|sleep|having|had|have|shagging|doing|did ADV? "
          "sex|stuff|things? with _3 DANGER_PERSON|mates|friends|cousins|him|them|#"),
     ), check=_dangerous_company, victims=_ME),
+    # --- disclosure: someone asking the child for images, insisting or threatening. "he keeps
+    # asking me for pics", "send one or else", "he wants a video of me"
+    Rule("disclosure.image_request", D, DISCLOSE, (
+        "REQUEST_V ADV? @v:me|us _3 for _2 IMAGE",
+        "REQUEST_V ADV? for _2 IMAGE",
+        "REQUEST_V ADV? a|some|more? IMAGE of @v:me|us|myself",
+        "send|sending ADV? _2 or else|otherwise",
+        "send|sending @x:him|them ADV? _? IMAGE|SEXUAL_IMAGE",
+    ), check=lambda doc, hit: _requester_is_other(doc, hit) and _image_request_pressure(doc),
+        hypo_ok=True, victims=(FIRST, GENERIC)),
+    # --- disclosure: a child saying it is happening to them. "it's happening to me", "this is
+    # what he does to me", "I think it's happening to me too"
+    Rule("disclosure.happening_to_me", D, DISCLOSE, (
+        ("it|this|that|stuff|things|something|all BE_AUX* ADV* happening|happened|going|done "
+         "ADV? on? to @v:me|us"),
+        "what|that @a:AGENT ADV? does|did|do|is|'s ADV? doing? to @v:me|us",
+    ), check=lambda doc, hit: "a" not in hit.slots or _agent_is_other(doc, hit), victims=_ME),
     # --- disclosure: sexual touching. "he touches my private parts", "puts his hand down my
     # pants", "comes into my room at night"
     Rule("disclosure.touching", D, DISCLOSE, (
@@ -1090,6 +1393,12 @@ RULES: tuple[Rule, ...] = (
         ("come|comes|came|coming|get|gets|got|getting|climb|climbs|climbed into|in @v:my "
          "bed|room|bedroom _? night?"),
     ), check=_agent_is_other, victims=_ME),
+    # --- disclosure: an adult in the child's life kissing or touching them, or in their room
+    # again. "a teacher has been kissing me", "he's in my room again"
+    Rule("disclosure.adult_contact", D, DISCLOSE, (
+        "kissing|touching|groping|fondling|feeling|cuddling ADV? @v:me|us",
+        "in|into @v:my bed|room|bedroom ADV* again|every|tonight|at",
+    ), check=lambda doc, hit: _agent_is_other(doc, hit) and _adult_in_life(doc), victims=_ME),
     # --- disclosure: online grooming. "a man sent me pics of his dick", "he wants to meet me"
     Rule("disclosure.online_grooming", D, DISCLOSE, (
         "sent|sends|sending|send|showed|shows|showing @v:me|us _3 IMAGE|porn|dick|penis|willy|cock",
@@ -1156,10 +1465,13 @@ class _Context:
     worries: set[int]
     explicit_now: set[int]  # sentence ids with "right now", "currently" ...
     any_now: set[int]  # sentence ids with any immediacy cue
+    soon: set[int]  # sentence ids with an immediacy or a planned-time cue ("after school")
+    soon_sure: set[int]
     message_now: bool  # an explicit immediacy cue anywhere
     hypo_marks: list[int]  # token indices of hypothetical markers
     frame_marks: list[int]  # token indices where a guidance-question frame starts
     habitual: set[int]  # sentence ids
+    habitual_clauses: set[int]
     resolved: bool  # the message says it is over / historic
     rating: bool  # the message is a typed screening answer ("..., high")
     adult_survivor: bool  # an adult speaking about their own childhood
@@ -1307,8 +1619,11 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     negations = _negations(doc, sent_start)
     historic = spans.get("HISTORIC", [])
     resolved = False
-    for a, _b in spans.get("RESOLVED", []):
+    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {"with", "covered", "really", "so"}
+    for a, b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
+        if _next(doc, b) in hurt:
+            continue  # "came home bleeding", "came back with a stab wound": not over
         if not any(i in negations and clause_of[i] == clause_of[a] for i in window):
             resolved = True
 
@@ -1325,10 +1640,17 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         worries={t.i for t in doc if t.lower_ in lex["WORRY"]},
         explicit_now=explicit,
         any_now=explicit | weak,
+        soon=explicit | weak | {sent_of[a] for a, b in spans.get("IMMEDIATE_PLANNED", [])
+                                if not set(range(a, b)) & not_now},
+        # a cue that says now or soon by itself ("since", "still", "yet" only carry a state on)
+        soon_sure=explicit | {sent_of[a] for name in ("IMMEDIATE_WEAK", "IMMEDIATE_PLANNED")
+                              for a, b in spans.get(name, []) if not set(range(a, b)) & not_now
+                              and doc[a:b].text.lower() not in {"since", "still", "yet"}},
         message_now=bool(explicit),
         hypo_marks=sorted(hypo),
         frame_marks=sorted(frames),
         habitual={sent_of[a] for a, b in spans.get("HABITUAL", [])},
+        habitual_clauses={clause_of[a] for a, b in spans.get("HABITUAL", [])},
         resolved=resolved,
         rating=_rating_answer(doc),
         adult_survivor=_adult_survivor(doc, spans),
@@ -1425,8 +1747,16 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     frame = _after_mark(ctx, ctx.frame_marks, hit)
     if mark is None and frame is None:
         return False
+    if mark is not None and frame is None and any(
+            t.lower_ == "now" and ctx.doc[t.i - 1].lower_ in {"and", "but", "so", ","}
+            for t in ctx.doc[mark + 1: hit.start] if t.i > 0):
+        return False  # "he said if I loved him I'd do it, and now he makes me": back to fact
     if hit.rule.kind == EMERGENCY:
-        return True
+        # "they said if he doesn't pay they'll stab him": a threat reported, not imagined
+        reported = mark is not None and frame is None and hit.rule.hypo_ok and any(
+            t.lower_ in {"said", "says", "saying", "told", "tells", "telling", "threatened", "message",
+                         "messages", "texted", "warned"} for t in ctx.doc[max(0, mark - 4): mark])
+        return not reported
     if frame is not None and (mark is None or frame <= mark) and _generic_in(
             ctx.doc, frame, hit.end):
         return True
@@ -1439,6 +1769,15 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     # "what if he shares my pics, he says he will tomorrow": a real abuser's stated threat
     definite = {"he", "she", "they", "him", "them", "my", "his", "this", "that", "xxname"}
     return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
+
+
+def _quoted(ctx: _Context, hit: Hit) -> bool:
+    """Inside double quotes in a message that frames them as a film, a scenario or training
+    material ("a character says \"...\""): not the writer's own report."""
+    doc = ctx.doc
+    marks = [t.i for t in doc if t.text == '"']
+    inside = any(a < hit.start < b for a, b in zip(marks[::2], marks[1::2], strict=False))
+    return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
 
 
 def _inverted_question(ctx: _Context, hit: Hit) -> bool:
@@ -1493,7 +1832,7 @@ def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:
                                 "client", "young", "niece", "nephew"}
     if any(t.lower_ in others for t in before):
         sentence = {t.lower_ for t in ctx.doc if ctx.sent_of[t.i] == sent}
-        return bool(sentence & (lex["FIRST_OBJ"] | {"my", "i"}) - {"my"}) and not any(
+        return bool(sentence & lex["FIRST_OBJ"]) and not any(
             t.lower_ in lex["RELATION"] for t in before)
     return not ctx.third_party or ctx.speaker_object
 
@@ -1521,15 +1860,21 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
     sent = ctx.sent_of[hit.start]
     explicit = sent in ctx.explicit_now
     immediate = sent in ctx.any_now or ctx.message_now
-    if _inverted_question(ctx, hit) or _agent_generic(ctx, hit):
+    if _inverted_question(ctx, hit):
         return False
+    if _agent_generic(ctx, hit) and not (victim == THIRD and _determiner(ctx.doc, hit.slots.get("v", 0)) in {
+            "my", "our", "xxname"}):
+        return False  # "gangs force children..." is the guidance; "the gang are driving my son" is not
     if victim == GENERIC and not explicit and hit.rule.tier != STRONG and not (
-            hit.rule.tier == CURRENT and sent in ctx.any_now):
+            hit.rule.tier == CURRENT and sent in ctx.any_now) and not (
+            hit.rule.tier == PLANNED and sent in ctx.soon):
         return False
     if victim == GENERIC and sent in ctx.questions:
         return False
     if not explicit:
-        if ctx.resolved or sent in ctx.habitual or _near(ctx, ctx.modals, hit, 3):
+        habit = ctx.clause_of[hit.start] in ctx.habitual_clauses or (
+            sent in ctx.habitual and sent not in ctx.any_now)
+        if ctx.resolved or habit or _near(ctx, ctx.modals, hit, 3):
             return False
         if _historic(ctx, hit):
             return False
@@ -1541,10 +1886,12 @@ def _emergency_fires(ctx: _Context, hit: Hit, victim: str, support: int) -> bool
         return False
     if hit.rule.tier != STRONG and sent in ctx.classify_sents and not explicit:
         return False  # "she hasn't come home late before, is that a risk indicator?"
-    if hit.rule.tier == NOW:
+    if hit.rule.tier in (NOW, PLANNED):
         sentence_start = ctx.sent_start[sent]
         if any(sentence_start <= m < hit.start for m in ctx.modals):
             return False  # "perpetrators may ... pick them up"
+        if hit.rule.tier == PLANNED:  # "he's picking her up after school", "... tonight"
+            return sent in ctx.soon or ctx.message_now
         return immediate or support >= 2
     return True
 
@@ -1581,7 +1928,7 @@ def _self_report(ctx: _Context, hit: Hit) -> str | None:
 def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
     """The kind this match reports after the guards, or None."""
     ok, victim = _victim_ok(ctx, hit)
-    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit):
+    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit):
         return None
     if hit.rule.kind == DISCLOSURE:
         return None if ctx.adult_survivor else DISCLOSURE
@@ -1704,10 +2051,25 @@ def _support(ctx: _Context, hits: list[Hit]) -> int:
     return len(spans)
 
 
-def check(text: str) -> SafetyResult:
-    """Classify one user message: emergency, disclosure or nothing."""
+@dataclass(frozen=True)
+class Reading:
+    """:func:`check`'s result with who it is about and when (issue 12, item 4): what the NLU
+    component needs to choose the child's words, and to keep the classifier from alarming on
+    an adult's account of something past, habitual, hypothetical or asked about."""
+
+    result: SafetyResult
+    speaker_is_victim: bool  # the child telling is the one at risk ("they won't let me leave")
+    now: bool  # an immediacy or planned-time cue: now, just, tonight, after school, on the way
+    # over or a typed rating; or past, habitual, hypothetical or a guidance question with
+    # nothing saying now or soon
+    settled: bool
+    about_another: bool  # the writer names another child ("my daughter", "she", a name)
+
+
+def read(text: str) -> Reading:
+    """:func:`check` and the context it was judged in."""
     if not text or not text.strip():
-        return SAFE
+        return Reading(SAFE, False, False, False, False)
     det = _detector()
     doc = det.nlp(normalise(text[:4000]))  # a pasted essay is cut; messages are short
     ctx = _context(det, doc)
@@ -1715,15 +2077,36 @@ def check(text: str) -> SafetyResult:
     # Two different danger rules in one message support each other ("not answering" +
     # "phone off"), so a NOW-tier cue fires without an explicit "now".
     support = _support(ctx, hits)
-    disclosure = ""
+    result, victims = SAFE, set()
     for hit in sorted(hits, key=lambda h: h.start):
         kind = _fires(ctx, hit, support)
-        if kind == EMERGENCY:
-            return SafetyResult(EMERGENCY, hit.rule.name)
-        if kind == DISCLOSURE and not disclosure:
-            disclosure = hit.rule.name
-    if _cooccurrence(ctx):
-        return SafetyResult(EMERGENCY, "emergency.danger_cooccurrence")
-    if not disclosure and _age_gap(doc):
-        disclosure = "disclosure.age_gap"
-    return SafetyResult(DISCLOSURE, disclosure) if disclosure else SAFE
+        if kind:
+            victims.add(FIRST if kind == DISCLOSURE else _victim_ok(ctx, hit)[1])
+        if kind == EMERGENCY and result.kind != EMERGENCY:
+            result = SafetyResult(EMERGENCY, hit.rule.name)
+        if kind == DISCLOSURE and not result.kind:
+            result = SafetyResult(DISCLOSURE, hit.rule.name)
+    if result.kind != EMERGENCY and _cooccurrence(ctx):
+        result = SafetyResult(EMERGENCY, "emergency.danger_cooccurrence")
+        victims.add(THIRD)
+    if not result.kind and _age_gap(doc):
+        result = SafetyResult(DISCLOSURE, "disclosure.age_gap")
+        victims.add(FIRST)
+    # "they have locked me in": one reading takes "they" for the victim; the speaker is the
+    # child unless another child is named
+    child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
+    unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
+                  or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
+    quoted = '"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
+    # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
+    own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
+                              " ".join(t.lower_ for t in doc)))
+    settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or own_plan or (
+        unsure and not ctx.soon_sure)
+    return Reading(result, child, bool(ctx.soon), settled, ctx.third_party)
+
+
+
+def check(text: str) -> SafetyResult:
+    """Classify one user message: emergency, disclosure or nothing."""
+    return read(text).result

@@ -12,6 +12,15 @@ likely of the two is taken. Below that, a top-ranked safety intent gives way to 
 intent: a bag-of-words model learns "she's" and "14" from emergency examples, and a typed
 screening answer such as "she's 14" must not derail the screening. The threshold is low on
 purpose: a false alarm costs a 999 reminder, a miss could cost a child.
+
+Who is speaking and when (issue 12, item 4): when the check finds that the child writing is
+the one at risk, the intent is ``disclosure`` even for danger now, so the child gets the
+child's words (999 if in danger now, Childline, a trusted adult) and no pre-screen offer. The
+classifier alone does not alarm on an adult's account that the check read as past, over,
+habitual, hypothetical or a question, with nothing saying now or soon: that person gets the
+situation answer, which tells them to call 999 if the child is in danger at any point. And
+the classifier's ``disclosure`` (the child's reply) is not given to someone writing about
+another child: it becomes ``emergency`` when the message says now or soon, else no alarm.
 """
 
 from __future__ import annotations
@@ -62,19 +71,22 @@ class SafetyCheck(GraphComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue  # button payloads name their intent already
-            result = self._cache.get(text, safety.check)
-            message.set(SAFETY_KEY, {"kind": result.kind, "rule": result.reason}, add_to_output=True)
+            reading = self._cache.get(text, safety.read)
+            result = reading.result
+            child = bool(result.kind) and reading.speaker_is_victim
+            message.set(SAFETY_KEY, {"kind": result.kind, "rule": result.reason, "speaker": "child" if child else None},
+                        add_to_output=True)
             if result.kind:
-                self._override(message, result.kind)
+                self._override(message, "disclosure" if child else result.kind)
                 continue
-            kind = self._classifier_kind(message, text)
+            kind = self._classifier_kind(message, text, reading)
             if kind:
                 self._override(message, kind)
             else:
                 self._demote(message)
         return messages
 
-    def _classifier_kind(self, message: Message, text: str) -> str | None:
+    def _classifier_kind(self, message: Message, text: str, reading: safety.Reading) -> str | None:
         """emergency/disclosure when the classifier gives them enough probability together."""
         scores = {r.get(INTENT_NAME_KEY): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
         mass = sum(scores.get(name, 0.0) for name in SAFETY_INTENTS)
@@ -82,7 +94,12 @@ class SafetyCheck(GraphComponent):
             return None
         if _names_a_case_status(text):
             return None
-        return max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
+        if reading.settled:
+            return None  # past, over, habitual, hypothetical, quoted or asked about: the situation answer
+        kind = max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
+        if kind == "disclosure" and reading.about_another:
+            return "emergency" if reading.now else None  # an adult telling about a child
+        return kind
 
     @staticmethod
     def _demote(message: Message) -> None:
