@@ -64,7 +64,7 @@ report: $(VENV)/.installed
 # The Telegram channel: a bridge to Rasa's REST webhook (start `make run` first).
 # TELEGRAM_BOT_TOKEN comes from the environment; TELEGRAM_ARGS="--webhook URL ..." for webhooks.
 telegram: $(VENV)/.installed
-	$(PY) -m bot.telegram_bridge $(TELEGRAM_ARGS)
+	$(PY) -m clients.telegram.bridge $(TELEGRAM_ARGS)
 
 validate: $(VENV)/.installed $(DOMAIN_FILES)
 	$(PY) -m cse_core.check_knowledge
@@ -72,10 +72,10 @@ validate: $(VENV)/.installed $(DOMAIN_FILES)
 	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings --quiet
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check cse_core actions bot scripts tests bench
+	$(VENV)/bin/ruff check cse_core actions bot clients scripts tests bench
 
 test-unit: $(SPACY_MODEL)
-	$(PY) -m pytest -q tests/core tests/actions tests/bot
+	$(PY) -m pytest -q tests/core tests/actions tests/bot tests/clients
 
 test-dialogue: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --quiet

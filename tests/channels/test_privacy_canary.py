@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import requests
 
-from bot.channels import identity
+from cse_core import identity
 from tests.channels.fake_botframework import (
     APP_ID,
     APP_PASSWORD,

@@ -26,7 +26,7 @@ SENDER_SECRET = "e2e-sender-secret-0123456789abcdef"  # the servers' key for sen
 
 def stored_id(sender: str, channel: str = "rest") -> str:
     """The id a REST sender's conversation has in the store and the API (a keyed hash)."""
-    from bot.channels import identity
+    from cse_core import identity
 
     return identity.sender_id(channel, sender, SENDER_SECRET.encode())
 

@@ -143,7 +143,7 @@ class Assistant:
 
     def stored_user_texts(self, sender: str) -> list[str]:
         """What the database holds of a REST sender's messages (stored under its keyed id)."""
-        from bot.channels import identity
+        from cse_core import identity
 
         sender = identity.keyed_id("rest", sender, SENDER_SECRET.encode())
         with self.engine.connect() as conn:

@@ -201,7 +201,7 @@ def reply_text(messages: list[dict[str, Any]]) -> str:
 def stored_events(engine: sa.engine.Engine, sender: str) -> list[dict[str, Any]]:
     """The conversation's events as PostgreSQL holds them, in insertion (id) order (stored
     under the REST sender's keyed hash: the replicas and this process share the secret)."""
-    from bot.channels import identity
+    from cse_core import identity
 
     sender = identity.sender_id("rest", sender)
     with engine.connect() as conn:
