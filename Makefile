@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-fast test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -74,6 +74,11 @@ validate: $(VENV)/.installed $(DOMAIN_FILES)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check cse_core actions bot clients scripts tests bench
 
+# Lint and the core's unit tests: no Rasa, no server, under a minute (tests marked slow are left
+# to test-unit). Run it before every commit.
+test-fast: lint $(SPACY_MODEL)
+	$(PY) -m pytest -q -m "not slow" tests/core tests/clients
+
 test-unit: $(SPACY_MODEL)
 	$(PY) -m pytest -q tests/core tests/actions tests/bot tests/clients
 
@@ -118,6 +123,7 @@ scale: $(MODEL)
 bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
 	$(PY) -m bench.safety_latency
+	$(PY) -m bench.core_speed
 
 # Blind evaluation over REST (bench/blind_eval.py); the sets in eval/blind/ are never read by
 # training (CSE_BLIND_DIR overrides the folder). EVAL_ARGS="--sets safety".

@@ -171,7 +171,7 @@ def start_assistant(work: Path, env_extra: dict[str, str], endpoints: Path) -> A
             stop_assistant(assistant)
             pytest.fail(f"the assistant did not become ready:\n{(work / 'serve.out').read_text()[-2000:]}\n"
                         f"{(logs / 'rasa.log').read_text(errors='replace')[-3000:] if (logs / 'rasa.log').exists() else ''}")
-        time.sleep(1)
+        time.sleep(0.25)
     return assistant
 
 

@@ -171,7 +171,7 @@ def scaled(model: Path, database: str, redis_db: int, tmp_path_factory: pytest.T
                             f"{out_path.read_text(encoding='utf-8', errors='replace')[-3000:]}")
             if time.monotonic() > deadline:
                 pytest.fail(f"scripts/run_scaled.sh was not ready within {STARTUP_TIMEOUT_S}s")
-            time.sleep(1)
+            time.sleep(0.25)
         yield {"a": f"http://127.0.0.1:{port_a}", "b": f"http://127.0.0.1:{port_b}",
                "actions": f"http://127.0.0.1:{actions_port}", "engine": engine, "work": work, "proc": proc,
                "output": out_path}
