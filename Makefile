@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-fast test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-fast test-unit test-dialogue test-nlu test-e2e validate lint clean purge report maps telegram test-channels test-web test-live test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -130,7 +130,12 @@ bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 eval: $(MODEL)
 	$(PY) -m bench.blind_eval $(EVAL_ARGS)
 
-test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
+# e2e, channels and web in one pytest run: they share one running assistant (the session
+# `server` fixture in tests/conftest.py), booted once instead of once per suite.
+test-live: $(MODEL) $(MAPS) $(AXE)
+	$(PY) -m pytest -q tests/e2e tests/channels tests/web
+
+test: lint validate test-unit test-dialogue test-nlu test-live test-scale test-faults
 
 clean:
 	rm -rf models results var/spacy $(DOMAIN)

@@ -22,9 +22,9 @@ import httpx
 import pytest
 import requests
 
-from bot import telegram_bridge as tb
+from clients.telegram import bridge as tb
+from tests.assistant import free_port
 from tests.channels.fake_telegram import LONG_PAYLOAD, Call, FakeTelegram
-from tests.e2e.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60  # seconds for a bridge to start polling

@@ -1,7 +1,7 @@
 """The web chat in a real browser: Debian's headless Chromium driven by Selenium.
 
-The page is served by clients/web/server.py and talks to the real Rasa server that tests/e2e starts
-(its `server` fixture, imported here). A small helper server on 127.0.0.1 gives the tests
+The page is served by clients/web/server.py and talks to the real Rasa server that tests/conftest.py starts
+(its session `server` fixture, shared with e2e and channels). A small helper server on 127.0.0.1 gives the tests
 a neutral page for Quick exit, a fake Rasa REST endpoint for replies the tests need to
 shape (a picture, a slow reply, an error) and that records what it was sent, and, only if
 the real Rasa was started without --cors, a relay that adds the CORS header
@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import free_port, server, wait_for  # noqa: F401  (server: the real Rasa fixture)
+from tests.assistant import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"

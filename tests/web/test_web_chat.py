@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from cse_core import knowledge
-from tests.e2e.conftest import free_port
+from tests.assistant import free_port
 from tests.web.browser import (
     USER_TURNS,
     active,
