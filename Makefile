@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: install spacy domain train run shell eval test test-unit test-dialogue test-nlu test-e2e validate lint eval-privacy eval-safety clean purge report maps telegram test-channels test-web test-scale test-faults scale bench
+.PHONY: install spacy domain train run shell eval test test-fast test-unit test-dialogue test-nlu test-e2e validate lint eval-privacy eval-safety clean purge report maps telegram test-channels test-web test-live test-scale test-faults scale bench
 
 install: $(VENV)/.installed
 
@@ -64,7 +64,7 @@ report: $(VENV)/.installed
 # The Telegram channel: a bridge to Rasa's REST webhook (start `make run` first).
 # TELEGRAM_BOT_TOKEN comes from the environment; TELEGRAM_ARGS="--webhook URL ..." for webhooks.
 telegram: $(VENV)/.installed
-	$(PY) -m bot.telegram_bridge $(TELEGRAM_ARGS)
+	$(PY) -m clients.telegram.bridge $(TELEGRAM_ARGS)
 
 validate: $(VENV)/.installed $(DOMAIN_FILES)
 	$(PY) -m cse_core.check_knowledge
@@ -72,10 +72,15 @@ validate: $(VENV)/.installed $(DOMAIN_FILES)
 	$(RASA) data validate --domain $(DOMAIN) --fail-on-warnings --quiet
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check cse_core actions bot scripts tests bench
+	$(VENV)/bin/ruff check cse_core actions bot clients scripts tests bench
+
+# Lint and the core's unit tests: no Rasa, no server, under a minute (tests marked slow are left
+# to test-unit). Run it before every commit.
+test-fast: lint $(SPACY_MODEL)
+	$(PY) -m pytest -q -m "not slow" tests/core tests/clients
 
 test-unit: $(SPACY_MODEL)
-	$(PY) -m pytest -q tests/core tests/actions tests/bot
+	$(PY) -m pytest -q tests/core tests/actions tests/bot tests/clients
 
 test-dialogue: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --quiet
@@ -118,6 +123,7 @@ scale: $(MODEL)
 bench: $(SPACY_MODEL) $(DOMAIN_FILES) $(MODEL)
 	$(PY) -m bench.run_bench $(BENCH_ARGS)
 	$(PY) -m bench.safety_latency
+	$(PY) -m bench.core_speed
 
 # Blind evaluation over REST (bench/blind_eval.py); the sets in eval/blind/ are never read by
 # training (CSE_BLIND_DIR overrides the folder). EVAL_ARGS="--sets safety".
@@ -136,7 +142,12 @@ eval-privacy: $(VENV)/.installed
 eval-safety: $(SPACY_MODEL)
 	$(PY) -m bench.eval_safety $(EVAL_SAFETY_ARGS)
 
-test: lint validate test-unit test-dialogue test-nlu test-e2e test-channels test-web test-scale test-faults
+# e2e, channels and web in one pytest run: they share one running assistant (the session
+# `server` fixture in tests/conftest.py), booted once instead of once per suite.
+test-live: $(MODEL) $(MAPS) $(AXE)
+	$(PY) -m pytest -q tests/e2e tests/channels tests/web
+
+test: lint validate test-unit test-dialogue test-nlu test-live test-scale test-faults
 
 clean:
 	rm -rf models results var/spacy $(DOMAIN)

@@ -1,6 +1,6 @@
 """`python -m bot.rights`: a person's rights over their conversation, for the operator who
 handles a request (issue 14). Conversations are stored under a keyed hash of the sender's id
-(bot/channels/identity.py); give the id the person sees on their channel and this finds it.
+(cse_core/identity.py); give the id the person sees on their channel and this finds it.
 
     python -m bot.rights export --channel rest --id <web page session id>  [--out file.json]
     python -m bot.rights export --channel telegram --id <chat id>
@@ -19,8 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.channels import identity
-from cse_core import storage
+from cse_core import identity, storage
 
 TELEGRAM_KEY_ENV, TELEGRAM_KEY_FILE_ENV = "TELEGRAM_SENDER_KEY", "TELEGRAM_SENDER_KEY_FILE"
 

@@ -144,7 +144,7 @@ def serve_rasa(args: argparse.Namespace) -> None:
 
     from bot import rasa_patches
     from bot.action_endpoint import ActionServerEndpoint, health_url_for
-    from bot.channels import texts
+    from cse_core import texts
 
     # As `rasa run` does. Without configure_structlog, Rasa's structured debug events (which
     # can carry a user's message) would be rendered and printed for every action.
@@ -215,7 +215,7 @@ def serve_all(args: argparse.Namespace) -> None:
                               "--interface", args.interface], logs / "rasa.log",
               env={"CSE_ACTIONS_URL": f"http://127.0.0.1:{args.actions_port}/webhook"},
               live_url=f"{rasa_url}/webhooks/rest/", start_grace_s=300, pid_file=logs / "rasa.pid"),
-        Child("web page server", [py, "-m", "bot.web", "--port", str(args.web_port), "--rasa-url",
+        Child("web page server", [py, "-m", "clients.web.server", "--port", str(args.web_port), "--rasa-url",
                                   f"http://localhost:{args.port}"], logs / "web.log",
               live_url=f"http://127.0.0.1:{args.web_port}/", start_grace_s=60, pid_file=logs / "web.pid"),
     ]

@@ -40,8 +40,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import offload
 from bot.action_endpoint import ActionServerEndpoint, TurnReport, current_turn
-from bot.channels import admission, texts
+from bot.channels import admission
 from bot.tracker_store import StoreUnavailable, find
+from cse_core import texts
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import gateway, identity
+from bot.channels import gateway
+from cse_core import identity
 
 
 class SafeRestInput(RestInput):

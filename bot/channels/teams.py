@@ -47,7 +47,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import gateway, identity
+from bot.channels import gateway
+from cse_core import identity
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from bot.action_endpoint import current_turn
-from bot.channels import admission, gateway, texts
+from bot.channels import admission, gateway
 from bot.tracker_store import StoreUnavailable
+from cse_core import texts
 
 DANGER = "he's got her in his car right now and won't let her out"
 

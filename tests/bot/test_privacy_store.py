@@ -16,9 +16,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rights
-from bot.channels import identity
 from bot.tracker_store import RedactingSQLTrackerStore
-from cse_core import storage
+from cse_core import identity, storage
 from cse_core.redaction import logs as redaction_logs
 from cse_core.redaction.events import redact_event
 

@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 import requests
 
-from bot.channels import identity
+from cse_core import identity
+from tests.assistant import MODEL, ROOT, free_port, wait_for
 from tests.channels.fake_botframework import (
     APP_ID,
     APP_PASSWORD,
@@ -36,7 +37,6 @@ from tests.channels.fake_botframework import (
 )
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.test_telegram import SENDER_KEY, BridgeProcess, Chat
-from tests.e2e.conftest import MODEL, ROOT, free_port, wait_for
 
 CANARIES = {
     "name": "Kaydence Whitfield",
@@ -163,6 +163,21 @@ def _via_teams(run: dict[str, Any]) -> str:
     return user
 
 
+def _wait_until_saved(db: Path, sender: str, turns: int, timeout: float = 60) -> None:
+    """Poll the store until ``turns`` user messages of ``sender`` and the listen after the last are in."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db) as conn:
+            users = conn.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'",
+                                 (sender,)).fetchone()[0]
+            last = conn.execute("SELECT type_name, action_name FROM events WHERE sender_id = ? ORDER BY id DESC "
+                                "LIMIT 1", (sender,)).fetchone()
+        if users >= turns and last == ("action", "action_listen"):
+            return
+        assert time.monotonic() < deadline, f"{sender}: {users} of {turns} turns saved"
+        time.sleep(0.1)
+
+
 def _tables(db: Path) -> str:
     with sqlite3.connect(db) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -192,7 +207,6 @@ def test_no_canary_reaches_a_file_a_table_a_log_or_the_api(run):
     rest_raw = _via_rest(run)
     chat = _via_telegram(run)
     teams_raw = _via_teams(run)
-    time.sleep(1)  # the last Teams turn is saved after its reply is sent
 
     key = RASA_SECRET.encode()
     stored = {
@@ -200,6 +214,7 @@ def test_no_canary_reaches_a_file_a_table_a_log_or_the_api(run):
         "telegram": identity.sender_id("rest", identity.keyed_id("tg", str(chat.id), SENDER_KEY.encode()), key),
         "teams": identity.sender_id("teams", teams_raw, key),
     }
+    _wait_until_saved(run["db"], stored["teams"], len(MESSAGES))  # Teams saves a turn after its reply
     tables = _tables(run["db"])
     for channel, sender in stored.items():  # every conversation was stored, redacted
         rows = [line for line in tables.splitlines() if f" {sender} " in line]

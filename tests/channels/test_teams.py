@@ -2,7 +2,7 @@
 server, a fake Entra ID token endpoint / Bot Framework OpenID metadata, and a fake Bot
 Framework service URL, all on 127.0.0.1.
 
-Rasa is started here (not by tests/e2e/conftest.py's `server`, which serves the repo's
+Rasa is started here (not by tests/conftest.py's `server`, which serves the repo's
 credentials.yml) with the same pattern: the trained model on free ports, a throw-away SQLite
 database, and a credentials file in a temp folder naming the fake Microsoft endpoints.
 """
@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from bot.channels import teams
+from tests.assistant import MODEL, ROOT, free_port, wait_for
 from tests.channels.fake_botframework import (
     APP_ID,
     APP_PASSWORD,
@@ -39,7 +40,6 @@ from tests.channels.fake_botframework import (
     start_connector,
     start_login,
 )
-from tests.e2e.conftest import MODEL, ROOT, free_port, wait_for
 
 HTTP_TIMEOUT = 30
 REPLY_TIMEOUT = 60
@@ -162,6 +162,18 @@ def replies_until(server: TeamsServer, act: dict[str, Any], expected: str) -> li
                          f"\n{log_tails(server)}")
 
 
+def answered_after(server: TeamsServer, **kwargs: Any) -> None:
+    """A barrier instead of a fixed sleep: one more message, waited for until it is answered.
+
+    What was posted before it has been worked on by then: a reply it caused would have come."""
+    act = say(server, "what is the MEG", **kwargs)
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    while not [r for r in server.connector.sent_to(act["conversation"]["id"])
+               if r.match.get("activity") == act["id"]]:
+        assert time.monotonic() < deadline, f"no reply to the barrier message\n{log_tails(server)}"
+        time.sleep(0.1)
+
+
 def log_tails(server: TeamsServer, lines: int = 15) -> str:
     """The end of the servers' logs, to say why a reply never came (they hold no user text)."""
     return "\n".join(f"--- {name}.log\n" + "\n".join(path.read_text(encoding="utf-8").splitlines()[-lines:])
@@ -273,7 +285,7 @@ def test_a_bad_or_missing_jwt_is_401_and_nothing_is_sent(teams_server):
     requests_ = bad_requests(teams_server)
     for name, (act, token) in requests_.items():
         assert post(teams_server, act, token=token).status_code == 401, name
-    time.sleep(2)  # long enough for a reply to any of them to have arrived
+    answered_after(teams_server)  # a reply to any of them would have come before this one
     assert not [r for r in teams_server.connector.activities.items[sent_before:]
                 if r.match["conversation"] in {a["conversation"]["id"] for a, _ in requests_.values()}]
 
@@ -282,7 +294,7 @@ def test_non_message_activities_are_ignored_with_200(teams_server):
     act = activity(teams_server.connector.base_url, "", kind="conversationUpdate",
                    membersAdded=[{"id": "28:test-bot"}])
     assert post(teams_server, act).status_code == 200
-    time.sleep(1)
+    answered_after(teams_server)
     assert teams_server.connector.sent_to(act["conversation"]["id"]) == []
 
 
@@ -295,7 +307,8 @@ def test_malformed_body_is_400(teams_server):
 def test_the_users_words_are_not_logged(teams_server):
     act = say(teams_server, "what is the MEG Zephyrine Quillfeather")
     replies_until(teams_server, act, "")  # any reply
-    time.sleep(1)
+    # The same sender's next turn waits for this one to finish, logging and saving included.
+    answered_after(teams_server, user_id=act["from"]["id"], conversation_id=act["conversation"]["id"])
     for log in teams_server.logs.values():
         assert "Zephyrine" not in log.read_text(encoding="utf-8")
 

@@ -22,9 +22,9 @@ import httpx
 import pytest
 import requests
 
-from bot import telegram_bridge as tb
+from clients.telegram import bridge as tb
+from tests.assistant import free_port
 from tests.channels.fake_telegram import LONG_PAYLOAD, Call, FakeTelegram
-from tests.e2e.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60  # seconds for a bridge to start polling
@@ -68,7 +68,7 @@ SENDER_KEY = "test-telegram-sender-key-0123456789"
 
 
 class BridgeProcess:
-    """`python -m bot.telegram_bridge` against the fake Bot API, with its own token."""
+    """`python -m clients.telegram.bridge` against the fake Bot API, with its own token."""
 
     def __init__(self, api: FakeTelegram, log: Path, rasa_url: str, args: Sequence[str] = (),
                  env: dict[str, str] | None = None) -> None:
@@ -81,7 +81,7 @@ class BridgeProcess:
 
     def start(self, ready_method: str = "getUpdates") -> BridgeProcess:
         with self.log.open("w") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.telegram_bridge", *self.args], cwd=ROOT,
+            self.proc = subprocess.Popen([sys.executable, "-m", "clients.telegram.bridge", *self.args], cwd=ROOT,
                                          env=self.env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT
         while self.alive() and time.monotonic() < deadline:
@@ -378,7 +378,7 @@ def _wait_listening(port: int, timeout: float = 20) -> None:
 ])
 def test_missing_settings_exit_2_with_a_clear_error(args: list[str], env: dict[str, str], error: str) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    done = subprocess.run([sys.executable, "-m", "bot.telegram_bridge", *args], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "clients.telegram.bridge", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, env={**clean, "PYTHONPATH": str(ROOT), **env})
     assert done.returncode == 2
     assert error in done.stderr

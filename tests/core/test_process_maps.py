@@ -120,6 +120,7 @@ def test_branch_columns_for_the_early_help_and_new_case_maps(k):
     assert branches[0].steps == () and "MEG" in branches[1].steps[0]
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_changing_a_step_in_the_knowledge_changes_the_picture(tmp_path, k, rendered):
     old = "The case remains open to Early Help Services and is forwarded to the relevant Early Help practitioner."
     new = "The case stays with Early Help Services and goes to the named Early Help practitioner (edited)."
@@ -145,6 +146,7 @@ def test_changing_a_step_in_the_knowledge_changes_the_picture(tmp_path, k, rende
             assert paths[name].read_bytes() == rendered[name].read_bytes(), name
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_output_is_identical_across_renders(tmp_path, k, rendered):
     again = process_maps.render_all(tmp_path, k)
     assert [p.name for p in again] == [p.name for p in rendered.values()]
@@ -220,6 +222,7 @@ def test_public_url(tmp_path, monkeypatch):
     assert process_maps.public_url(2) is None
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_cli_prints_what_it_wrote(tmp_path, capsys):
     assert process_maps.main([str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()
@@ -227,6 +230,7 @@ def test_cli_prints_what_it_wrote(tmp_path, capsys):
     assert all(Path(p).is_file() for p in printed)
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_module_does_not_import_rasa():
     code = (
         "import sys, cse_core.process_maps\n"

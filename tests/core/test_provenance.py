@@ -48,6 +48,7 @@ def test_the_repository_copy_of_the_guidance_is_the_published_text():
     assert SOURCE.read_bytes() == SHARED.read_bytes()
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_validate_runs_the_check_and_fails_on_an_unsupported_statement(copy: Path):
     """`make validate` runs cse_core.check_knowledge: the real knowledge passes, an edit fails."""
     ok = subprocess.run([sys.executable, "-m", "cse_core.check_knowledge"], cwd=ROOT,
@@ -253,6 +254,7 @@ def test_every_link_in_knowledge_is_one_the_guidance_gives():
     assert "childline.org.uk" in given and "ceop.police.uk" in given
 
 
+@pytest.mark.slow  # a whole program in a subprocess, or full renders: test-unit, not test-fast
 def test_cli_exit_code_and_report(tmp_path: Path):
     out = tmp_path / "report.txt"
     result = subprocess.run([sys.executable, "-m", "cse_core.provenance", "--marked", "--out", str(out)],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 import pytest
@@ -211,13 +210,3 @@ def test_does_not_import_rasa():
     modules = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert not [m for m in modules if m.split(".")[0] == "rasa"]
-
-
-def test_fast_enough_for_every_message():
-    redaction.warm_up()
-    texts = [text for text, _ in CASES]
-    start = time.perf_counter()
-    for text in texts * 5:
-        redact(text)
-    per_message = (time.perf_counter() - start) / (len(texts) * 5)
-    assert per_message < 0.01  # a few milliseconds at most; typically well under one

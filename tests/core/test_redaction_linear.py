@@ -17,6 +17,7 @@ from cse_core import redaction
 from cse_core.redaction import find, redact_value
 
 SMALL, LARGE = 4 * 1024, 64 * 1024
+pytestmark = pytest.mark.slow  # 64 kB worst cases, timed several times each: `make test-unit`, not test-fast
 FACTOR = 3  # slack for timer noise and caches on a shared machine; quadratic would be ~16
 
 # (recognizer, fragment): the fragment repeated to the size is that recognizer's worst case.

@@ -8,7 +8,6 @@ that is missed fails the suite, and so does a false alarm on an ordinary message
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 import pytest
@@ -1091,13 +1090,3 @@ def test_detector_does_not_import_rasa() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             modules.add(node.module)
     assert not any(m == "rasa" or m.startswith("rasa.") for m in modules)
-
-
-def test_check_is_fast() -> None:
-    check("warm up")  # the matchers are built once, on first use
-    texts = EMERGENCIES + DISCLOSURES + ORDINARY
-    start = time.perf_counter()
-    for text in texts:
-        check(text)
-    per_message = (time.perf_counter() - start) / len(texts)
-    assert per_message < 0.005

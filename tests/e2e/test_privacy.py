@@ -7,7 +7,7 @@ import sqlite3
 
 import requests
 
-from tests.e2e.conftest import stored_id
+from tests.assistant import stored_id
 
 IDENTIFIERS = {
     "name": "Chloe Smith",

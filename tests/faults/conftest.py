@@ -143,7 +143,7 @@ class Assistant:
 
     def stored_user_texts(self, sender: str) -> list[str]:
         """What the database holds of a REST sender's messages (stored under its keyed id)."""
-        from bot.channels import identity
+        from cse_core import identity
 
         sender = identity.keyed_id("rest", sender, SENDER_SECRET.encode())
         with self.engine.connect() as conn:
@@ -171,7 +171,7 @@ def start_assistant(work: Path, env_extra: dict[str, str], endpoints: Path) -> A
             stop_assistant(assistant)
             pytest.fail(f"the assistant did not become ready:\n{(work / 'serve.out').read_text()[-2000:]}\n"
                         f"{(logs / 'rasa.log').read_text(errors='replace')[-3000:] if (logs / 'rasa.log').exists() else ''}")
-        time.sleep(1)
+        time.sleep(0.25)
     return assistant
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bot.channels import texts
+from cse_core import texts
 
 QUESTIONS = ["what are the warning signs", "who chairs the MEG", "what is trauma bonding", "what is sexting",
              "what is the party model", "what legislation is this based on", "how do I make a referral",

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from bot.channels import texts
+from cse_core import texts
 from tests.faults.conftest import EMERGENCY_FIRST, Assistant
 from tests.faults.load import InFlight, check_conversation
 

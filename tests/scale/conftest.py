@@ -171,7 +171,7 @@ def scaled(model: Path, database: str, redis_db: int, tmp_path_factory: pytest.T
                             f"{out_path.read_text(encoding='utf-8', errors='replace')[-3000:]}")
             if time.monotonic() > deadline:
                 pytest.fail(f"scripts/run_scaled.sh was not ready within {STARTUP_TIMEOUT_S}s")
-            time.sleep(1)
+            time.sleep(0.25)
         yield {"a": f"http://127.0.0.1:{port_a}", "b": f"http://127.0.0.1:{port_b}",
                "actions": f"http://127.0.0.1:{actions_port}", "engine": engine, "work": work, "proc": proc,
                "output": out_path}
@@ -201,7 +201,7 @@ def reply_text(messages: list[dict[str, Any]]) -> str:
 def stored_events(engine: sa.engine.Engine, sender: str) -> list[dict[str, Any]]:
     """The conversation's events as PostgreSQL holds them, in insertion (id) order (stored
     under the REST sender's keyed hash: the replicas and this process share the secret)."""
-    from bot.channels import identity
+    from cse_core import identity
 
     sender = identity.sender_id("rest", sender)
     with engine.connect() as conn:

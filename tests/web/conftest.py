@@ -1,7 +1,7 @@
 """The web chat in a real browser: Debian's headless Chromium driven by Selenium.
 
-The page is served by bot/web.py and talks to the real Rasa server that tests/e2e starts
-(its `server` fixture, imported here). A small helper server on 127.0.0.1 gives the tests
+The page is served by clients/web/server.py and talks to the real Rasa server that tests/conftest.py starts
+(its session `server` fixture, shared with e2e and channels). A small helper server on 127.0.0.1 gives the tests
 a neutral page for Quick exit, a fake Rasa REST endpoint for replies the tests need to
 shape (a picture, a slow reply, an error) and that records what it was sent, and, only if
 the real Rasa was started without --cors, a relay that adds the CORS header
@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import free_port, server, wait_for  # noqa: F401  (server: the real Rasa fixture)
+from tests.assistant import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"
@@ -45,7 +45,7 @@ WAIT = 30  # seconds: the longest any single step may take
 MAP_NAME = "early-help-process-map.png"
 EXIT_PAGE = "<!doctype html><html lang='en'><title>Neutral page</title><h1 id='neutral'>Weather</h1></html>"
 START_PAGE = "<!doctype html><html lang='en'><title>Start</title><p id='start'>Somewhere before the chat</p></html>"
-# A sender the fake Rasa does not offer to forget (tests bot/web.py's check of the offer).
+# A sender the fake Rasa does not offer to forget (tests clients/web/server.py's check of the offer).
 UNOFFERED_SENDER = "web-" + "0" * 32
 
 
@@ -165,7 +165,7 @@ def rasa_url(request: pytest.FixtureRequest, helper: HelperServer) -> str:
     return f"{helper.url}/relay"
 
 
-# --------------------------------------------------------------------------- bot/web.py
+# --------------------------------------------------------------------------- clients/web/server.py
 
 @pytest.fixture(scope="session")
 def maps_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -184,7 +184,7 @@ def maps_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class WebServers:
-    """start(rasa_url, exit_url=None, maps=None) -> the page's base URL; one bot/web.py per setting.
+    """start(rasa_url, exit_url=None, maps=None) -> the page's base URL; one clients/web/server.py per setting.
     log(base_url) -> what that server has logged so far."""
 
     def __init__(self, maps_dir: Path, logs: Path) -> None:
@@ -197,7 +197,7 @@ class WebServers:
         key = (rasa, exit_url, maps)
         if key not in self.procs:
             port = free_port()
-            cmd = [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", rasa,
+            cmd = [sys.executable, "-m", "clients.web.server", "--port", str(port), "--rasa-url", rasa,
                    "--maps-dir", str(maps)]
             if exit_url:
                 cmd += ["--exit-url", exit_url]

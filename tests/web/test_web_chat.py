@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from cse_core import knowledge
-from tests.e2e.conftest import free_port
+from tests.assistant import free_port
 from tests.web.browser import (
     USER_TURNS,
     active,
@@ -301,7 +301,7 @@ def test_a_server_error_is_reported_too(driver, fake_chat):
     assert reply and not driver.find_element(By.ID, "error").is_displayed()
 
 
-# --------------------------------------------------------------------------- bot/web.py itself
+# --------------------------------------------------------------------------- clients/web/server.py itself
 
 def test_the_server_sets_the_rasa_url_and_security_headers(web_server, maps_dir):
     rasa = "http://127.0.0.1:5999"
@@ -322,7 +322,7 @@ def test_the_server_sets_the_rasa_url_and_security_headers(web_server, maps_dir)
     picture = requests.get(f"{base}/maps/{MAP_NAME}", timeout=10)
     assert picture.status_code == 200 and picture.headers["Content-Type"] == "image/png"
     assert picture.content == (maps_dir / MAP_NAME).read_bytes()
-    for path in ("/maps/../conftest.py", "/maps/%2e%2e/%2e%2e/etc/passwd", "/../bot/web.py", "/maps/missing.png",
+    for path in ("/maps/../conftest.py", "/maps/%2e%2e/%2e%2e/etc/passwd", "/../server.py", "/maps/missing.png",
                  "/maps/", "/.gitignore"):
         r = requests.get(f"{base}{path}", timeout=10)
         assert r.status_code == 404, path
@@ -357,11 +357,11 @@ def test_without_a_rasa_url_the_page_uses_its_own_host_on_port_5005(web_server):
 def test_the_server_binds_loopback_only(web_server):
     base = web_server("http://127.0.0.1:5998")
     port = int(base.rsplit(":", 1)[1])
-    assert listening_addresses(port) == {"0100007F"}, "bot/web.py listens on 127.0.0.1 only"
+    assert listening_addresses(port) == {"0100007F"}, "clients/web/server.py listens on 127.0.0.1 only"
 
 
 def test_the_server_refuses_a_bad_exit_url():
-    r = subprocess.run([sys.executable, "-m", "bot.web", "--port", str(free_port()), "--exit-url", "javascript:alert(1)"],
+    r = subprocess.run([sys.executable, "-m", "clients.web.server", "--port", str(free_port()), "--exit-url", "javascript:alert(1)"],
                        capture_output=True, text=True, timeout=60, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 2 and "not an absolute http(s) URL" in r.stderr
 

@@ -16,7 +16,7 @@
 
   const DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather";
   const DEFAULT_RASA_PORT = 5005;
-  const END_PATH = "end"; // bot/web.py, relative to the page (works behind a path prefix)
+  const END_PATH = "end"; // clients/web/server.py, relative to the page (works behind a path prefix)
   const REQUEST_TIMEOUT_MS = 45000;
   const ESCAPE_WINDOW_MS = 1500;
   const CLEAR_WAIT_MS = 250; // the longest Quick exit waits for the clipboard to be emptied

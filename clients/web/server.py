@@ -1,6 +1,6 @@
 """The web chat page, served by a tiny static server.
 
-    python -m bot.web --port 8080 --rasa-url http://localhost:5005
+    python -m clients.web.server --port 8080 --rasa-url http://localhost:5005
 
 Serves web/ at / and the process-map pictures in var/maps/ at /maps/. The page talks to
 Rasa's REST channel directly from the browser, so Rasa must run with --cors (make run
@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parents[1]
-WEB_DIR = ROOT / "web"
+ROOT = Path(__file__).resolve().parents[2]
+WEB_DIR = Path(__file__).resolve().parent / "static"
 MAPS_DIR = ROOT / "var" / "maps"
 DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
 DEFAULT_RASA_PORT = 5005
@@ -267,7 +267,7 @@ def make_app(rasa_url: str = "", exit_url: str = DEFAULT_EXIT_URL, web_dir: Path
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m clients.web.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="",

@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from bot.telegram_bridge import RasaUnavailable, ask_rasa
+from clients.telegram.bridge import RasaUnavailable, ask_rasa
 
 
 def _client(handler) -> httpx.AsyncClient:

@@ -10,7 +10,7 @@ The secret is read from the environment (``CSE_SENDER_SECRET``) or a file
 (``CSE_SENDER_SECRET_FILE``); without either, a random one is made once in
 ``var/sender_secret`` (mode 0600) so that `make run` works on a fresh machine. Replicas
 behind one load balancer must share it: give them the variable or the file. The Telegram
-bridge has its own secret and refuses to start without it (bot/telegram_bridge.py).
+bridge has its own secret and refuses to start without it (clients/telegram/bridge.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import secrets
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SECRET_ENV = "CSE_SENDER_SECRET"
 SECRET_FILE_ENV = "CSE_SENDER_SECRET_FILE"
 DEFAULT_SECRET_FILE = ROOT / "var" / "sender_secret"

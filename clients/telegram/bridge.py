@@ -4,8 +4,8 @@ Rasa's own Telegram channel is webhook-only and crashes on updates without text,
 beside Rasa and talks to it exactly as every other client does:
 POST {RASA_URL}/webhooks/rest/webhook {"sender", "message"} -> [{"text", "buttons", "image"}].
 
-    python -m bot.telegram_bridge                       # long polling (default)
-    python -m bot.telegram_bridge --webhook https://example.org/telegram --listen 127.0.0.1 --port 8443
+    python -m clients.telegram.bridge                       # long polling (default)
+    python -m clients.telegram.bridge --webhook https://example.org/telegram --listen 127.0.0.1 --port 8443
 
 Environment: TELEGRAM_BOT_TOKEN (required); TELEGRAM_SENDER_KEY or TELEGRAM_SENDER_KEY_FILE
 (required: the secret of the keyed hash that stands for a chat id, at least 16 characters; there
@@ -46,13 +46,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import identity, texts
+from cse_core import identity, texts
 from cse_core.redaction import logs as redaction_logs
 
 # What each command says to Rasa: intent payloads, so NLU changes cannot break them.
 COMMANDS: dict[str, str] = {"start": "/greet", "help": "/ask_capabilities", "forget": "/forget_conversation"}
 
-logger = logging.getLogger("bot.telegram_bridge")  # not __name__: that is "__main__" under -m
+logger = logging.getLogger("clients.telegram.bridge")  # not __name__: that is "__main__" under -m
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TIMEOUT = 30.0  # seconds: NLU plus the action server; past this the user is told to retry
@@ -335,7 +335,7 @@ class Config:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.telegram_bridge", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m clients.telegram.bridge", description=__doc__.split("\n")[0])
     parser.add_argument("--webhook", metavar="URL", help="receive updates at this public HTTPS URL instead of polling")
     parser.add_argument("--listen", default="127.0.0.1", help="webhook mode: address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")

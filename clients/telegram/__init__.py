@@ -1,0 +1,1 @@
+"""The Telegram bridge: Telegram in, Rasa's REST webhook out (`python -m clients.telegram.bridge`)."""
