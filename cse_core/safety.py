@@ -1580,8 +1580,13 @@ def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
     if spans.get("ADULT_SURVIVOR") or (_own_age(doc) or 0) >= 18:
         return True
     text = " ".join(t.lower_ for t in doc)
-    return bool(re.search(r"\bwhen i was (\d+|a|younger|little|small)\b", text)) and bool(
-        re.search(r"\b(now i 'm|i 'm now|now i am|i am now|i 'm \d\d)\b", text))
+    if not re.search(r"\bwhen i was (\d+|a|younger|little|small)\b", text):
+        return False
+    # "when i was 12 ... im 14 now" is a child: an age said now decides
+    ages = re.findall(r"\b(?:i 'm|i am)(?: now)? (\d\d?)\b", text)
+    if ages:
+        return any(int(age) >= 18 for age in ages)
+    return bool(re.search(r"\b(now i 'm|i 'm now|now i am|i am now)\b", text))
 
 
 def _context(det: _Detector, doc: Doc) -> _Context:
@@ -2066,6 +2071,12 @@ class Reading:
     about_another: bool  # the writer names another child ("my daughter", "she", a name)
 
 
+# Words for a child other than the writer ("if a pupil told me", "she said to me").
+_ANOTHER_CHILD = frozenset({"she", "her", "hers", "pupil", "pupils", "student", "students", "child", "children",
+                            "kid", "kids", "daughter", "son", "yp", "client", "grandson", "granddaughter", "niece",
+                            "nephew", "stepdaughter", "stepson", "sister", "brother", "teenager"})
+
+
 def read(text: str) -> Reading:
     """:func:`check` and the context it was judged in."""
     if not text or not text.strip():
@@ -2101,9 +2112,16 @@ def read(text: str) -> Reading:
     # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
     own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
                               " ".join(t.lower_ for t in doc)))
+    # A child telling about themselves ("it's happened loads", "if i really loved him id...")
+    # is not settled by tense, habit or "if": what goes on or went on is a disclosure. An
+    # adult's account says "my daughter", "we" or "she told me"; "me" alone may be either, and
+    # a miss costs more than a 999 reminder.
+    words = {t.lower_ for t in doc}
+    child_account = (bool(words & {"me", "myself"}) or ("i" in words and "we" not in words)) \
+        and not words & _ANOTHER_CHILD
     settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or own_plan or (
-        unsure and not ctx.soon_sure)
-    return Reading(result, child, bool(ctx.soon), settled, ctx.third_party)
+        unsure and not ctx.soon_sure and not child_account)
+    return Reading(result, child, bool(ctx.soon), settled, ctx.third_party and not child_account)
 
 
 

@@ -90,3 +90,21 @@ def test_read_says_who_and_when() -> None:
     assert safety.read("high").settled
     survivor = safety.read("i was raped when i was 14 and now i'm 30")
     assert not survivor.speaker_is_victim
+
+
+@pytest.mark.parametrize("text", [
+    "most weekends i stay at older lads flats cos i owe them",
+    "a man has paid me for pics since i was 12 and it still happens, im 13 now",
+    "my boyfriend is 25 and says if i loved him id do stuff with his mates",
+    "they drove me to a house and made me do things, it keeps happening",
+])
+def test_a_child_telling_of_what_goes_on_is_not_settled_and_the_classifier_may_alarm(text):
+    """CI found it: the veto for adults' past or habitual accounts silenced children's own."""
+    assert not safety.read(text).settled
+    assert _intent(_parse(text, [("disclosure", 0.5), ("ask_signs", 0.3)])) == "disclosure"
+
+
+@pytest.mark.parametrize("text", ["i was groomed when i was 14, now im a youth worker",
+                                  "when i was 13 it happened to me and im 30 now"])
+def test_an_adult_survivor_is_still_an_adult(text):
+    assert safety.read(text).settled

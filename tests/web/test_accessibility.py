@@ -139,7 +139,7 @@ def test_keyboard_only_pre_screen_to_its_outcome(driver, chat, helper, axe_sourc
     assert img.get_attribute("src") == f"{chat}/maps/map-3.png", "served by the page's own server"
     assert img.get_attribute("alt") == "Flowchart of the steps written out in the message above."
     caption = answer.find_element(By.CSS_SELECTOR, "figcaption .picture-title").text
-    assert caption == "Process map 3: a new case (not known to services)"
+    assert caption == f"Process map 3: {knowledge.get().pathways['new_case'].label}"
     order = driver.execute_script(
         "return [...arguments[0].querySelector('.turn-body').children].map(e => e.tagName + '.' + e.className)",
         answer)
