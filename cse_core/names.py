@@ -281,7 +281,14 @@ class Names:
         cap = tok.is_cap
         proper = tok.lower in self.lex.proper or self.given_name(tok)
         if cue in ("name_is", "called"):  # strong cues: a capitalised ordinary word too ("Hope", "Big Mo")
-            return cap or not self.ordinary(tok)
+            if cap or not self.ordinary(tok):
+                return True
+            # "a lad called dev", "a girl called precious, 13": a given name that is also a word,
+            # when the sentence ends or a person's verb follows ("called stupid" is no name)
+            nxt = self.nbor(tok, 1)
+            return tok.lower in self.w.given and tok.lower not in self.w["relations"] and (
+                nxt is None or nxt.text in SENTENCE_END or nxt.text in (",", "'s") or nxt.lower in ("and", "who")
+                or nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"])
         if cue == "title":  # "Mrs Green", "mr smith"; after "miss" ("miss school") a known name only
             surname = not self.ordinary(tok) or tok.lower in self.w["surname_words"]
             return cap or (proper if cue_word in ("miss", "nan", "gran", "sir") else surname)
@@ -431,14 +438,21 @@ class Names:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
                 self.take(self.extend_back(tok), self.extend_forward(tok))
             elif tok.is_lower and tok.lower in self.lex.proper and not (prev and prev.lower in DETERMINERS):
-                self.take(tok, self.extend_forward(tok))
+                first = tok
+                before = self.nbor(tok, -2)
+                if prev is not None and prev.text == "-" and prev.start == tok.start - 1 and before is not None \
+                        and before.end == prev.start and before.is_word and self.usable(before):
+                    first = before  # "demi-leigh", "lacey-mae": the first half too
+                self.take(first, self.extend_forward(tok))
 
     def families(self) -> None:
         """"the Johnson family", "the Kowalski brothers": a surname before a family word;
         "the Wilsons", "the Gallaghers": a surname in the plural after "the"."""
         for tok in self.tokens[:-1]:
             nxt = self.tokens[tok.i + 1]
-            if nxt.lower in FAMILY_WORDS and tok.is_cap and not self.blocked(tok) and (
+            lower_surname = tok.is_lower and tok.i >= 1 and self.tokens[tok.i - 1].lower == "the" \
+                and tok.lower in self.w.surnames and tok.lower not in self.lex.ordinary  # "the mccarthy brothers"
+            if nxt.lower in FAMILY_WORDS and (tok.is_cap or lower_surname) and not self.blocked(tok) and (
                     tok.lower in self.w.surnames or not self.ordinary(tok)):
                 self.take(self.extend_back(tok), tok)
         for tok in self.tokens[1:]:

@@ -55,7 +55,9 @@ _ROAD_KINDS = frozenset(["side", "main", "back", "ring", "slip", "dirt", "countr
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
-_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite"])
+_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite", "of"])
+# A house known by its name: "lives at West Farm", "address is hill top farm", "Orchard House".
+_HOUSE_NAME_WORDS = frozenset(["farm", "farmhouse", "cottage", "house", "lodge", "barn", "manor", "bungalow"])
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
 # After "lives at 12" these say when or how many, not where.
 _NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
@@ -127,11 +129,26 @@ def _cue_before(ctx: Context, first: Token) -> tuple[bool, bool]:
     """(a place word stands before the street's name, that word follows "lives"/"house"...)."""
     toks = ctx.tokens
     i = first.i - 1
+    if i >= 1 and toks[i].lower == "the" and toks[i - 1].lower in _CUES and toks[i - 1].lower != "of" \
+            and not all(t.lower in lexicon().ordinary for t in _name_after(ctx, first)):
+        return True, False  # "lives on the thompson street flats": a name no dictionary knows
     if i >= 0 and toks[i].lower == "the":
         return False, False  # "the high street": a kind of place, not one street
     if i < 0 or toks[i].lower not in _CUES:
         return False, False
+    if toks[i].lower == "of" and (i < 1 or toks[i - 1].lower not in ("corner", "end", "top", "bottom")):
+        return False, False  # "the corner of pease street"; "a lot of side streets" has no cue
     return True, i >= 1 and toks[i - 1].lower in _STRONG_CUES
+
+
+def _name_after(ctx: Context, first: Token) -> list[Token]:
+    """The words from ``first`` up to the street word (at most three)."""
+    out = []
+    for tok in ctx.tokens[first.i:first.i + 3]:
+        if tok.lower in STREET_WORDS or not tok.is_word:
+            break
+        out.append(tok)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,7 +156,26 @@ def _local_index() -> tuple[PhraseIndex, PhraseIndex]:
     from cse_core.locality import load
 
     local = load()
-    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(local.schools))
+    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(_school_short_names(local.schools)))
+
+
+def _school_short_names(schools: tuple[str, ...]) -> tuple[str, ...]:
+    """The listed schools and their names without the kind words, as people say them: "Northwood"
+    for "Northwood Primary", "Marchbank" for "Marchbank Free School" (not "Abbey" nor a town)."""
+    from cse_core.tokens import normalise, tokenize
+
+    lex = lexicon()
+    kinds = _SCHOOL_HEADS | _SCHOOL_KIND | {"sixth", "form", "free"}
+    out = list(schools)
+    for school in schools:
+        words = [t.text for t in tokenize(normalise(school))]
+        while words and words[-1].lower() in kinds:
+            words.pop()
+        if words and len(words) < len(school.split()) and " ".join(words).lower() not in _area_names() and any(
+                w.isalpha() and w.lower() not in lex.ordinary and w.lower() not in names.words().places
+                and not names.is_given_name(w) for w in words):
+            out.append(" ".join(words).replace(" 's", "'s"))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,6 +229,11 @@ def addresses(ctx: Context) -> None:
         if nxt is not None and nxt.lower in ("school", "academy", "college", "primary", "juniors", "infants", "nursery"):
             continue  # "Beaumont Hill Academy": a school's name
         name = _street_name(ctx, tok.i)
+        prev = toks[tok.i - 1] if tok.i >= 1 else None
+        if not name and low in STREET_WORDS and prev is not None and prev.is_word and prev.lower not in FUNCTION \
+                and ctx.spans.free(prev.start, prev.end) and _start_with_number(ctx, prev) is not None:
+            ctx.spans.add(toks[_start_with_number(ctx, prev)].start, tok.end, ADDRESS)  # "number 47, front street"
+            continue
         the = toks[tok.i - 1] if tok.i >= 2 else None
         if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
                 and _house_number(toks[tok.i - 2]) and tok.i not in ctx.protected:
@@ -215,9 +256,14 @@ def addresses(ctx: Context) -> None:
                 continue  # "Youth Court", "Central Park"
             ctx.spans.add(name[0].start, end, ADDRESS)
             continue
-        if low not in STREET_WORDS:
-            continue
         cue, strong = _cue_before(ctx, name[0])
+        if low not in STREET_WORDS:
+            # "on harewood hill", "near kingfisher way": a name no dictionary knows, after a place word
+            if cue and low in STREET_WORDS_CAP and low not in ("dr", "ct", "pl", "cl", "gr", "sq", "ter") and all(
+                    t.lower not in lex.ordinary and t.lower not in names.words().blocked
+                    and not names.is_given_name(t.text) for t in name if t.is_word):
+                ctx.spans.add(name[0].start, end, ADDRESS)
+            continue
         # "near station road", "at oak avenue": ordinary words too, but not a kind of road ("on ring road")
         if cue and (strong or not all(w in lex.ordinary for w in name_words)
                     or (low in _NAMED_STREET_WORDS and not any(w in _ROAD_KINDS for w in name_words))):
@@ -235,6 +281,12 @@ def addresses(ctx: Context) -> None:
                              and nxt.lower not in names.words().blocked and nxt.i not in ctx.protected):
             continue
         end = tok.i + 1
+        if cued and end + 1 < len(toks) and toks[end].lower == "the" and toks[end + 1].is_word \
+                and toks[end + 1].lower not in _NOT_HOUSE_NAMES and toks[end + 1].lower not in _openers() \
+                and ctx.spans.free(toks[end + 1].start, toks[end + 1].end) \
+                and (end + 2 >= len(toks) or toks[end + 2].lower != "of"):  # "at 14 the rest of the time"
+            ctx.spans.add(tok.start, toks[end + 1].end, ADDRESS)  # "she's living at 2 the oval"
+            continue
         while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \
                 and (toks[end].is_cap or (end == tok.i + 1 and toks[end].is_word and len(toks[end].text) > 2
                                           and toks[end].lower not in _NOT_HOUSE_NAMES
@@ -243,6 +295,17 @@ def addresses(ctx: Context) -> None:
             end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
             ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
+    for tok in toks:  # "lives at west farm", "address is hill top farm", "stays at Orchard House"
+        if tok.lower not in _HOUSE_NAME_WORDS or not ctx.spans.free(tok.start, tok.end):
+            continue
+        name = _street_name(ctx, tok.i)
+        if not name or any(t.text == "'s" or t.lower in names.words()["relations"] for t in name):
+            continue  # "her nan's house", "a friend house"
+        i = name[0].i - 1
+        cued = i >= 1 and ((toks[i].lower in ("at", "in") and toks[i - 1].lower in _STRONG_CUES - {"house", "home", "flat"})
+                           or (toks[i].lower in ("is", ":") and toks[i - 1].lower == "address"))
+        if cued or (i >= 0 and toks[i].lower == "address"):
+            ctx.spans.add(name[0].start, tok.end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:

@@ -53,6 +53,9 @@ ADVERSARIAL = [
     ("date", "dob1/1/"), ("date", "dob 1/1"), ("date", "born in the year "), ("date", "1-jan-1"), ("address", "to 1 Xyzzy "),
     ("school", "school is "), ("school", "school: X "), ("school", "school ("), ("address", "at oak avenue "),
     ("handle", "a_1 on snap "), ("handle", "x on "), ("handle", "user is "),
+    ("name", "called dev "), ("name", "x-leigh "), ("name", "the mccarthy "), ("address", "corner of x street "),
+    ("address", "on the x street "), ("address", "47, front street "), ("address", "on x hill "),
+    ("address", "lives at x farm "), ("address", "lives at 2 the "), ("school", "goes to northwood "),
 ]
 
 

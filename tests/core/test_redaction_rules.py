@@ -101,6 +101,24 @@ CASES = [
     ("flat 2, 15 Albion Sq", "[ADDRESS]"),
     # a listed school takes the kind words typed after it
     ("Rydal Academy School phoned", "[SCHOOL] phoned"),
+    # round 3, own probes: a given name that is also a word after "called", at the end
+    ("she gets lifts from a lad called dev", "she gets lifts from a lad called [NAME]"),
+    ("she is friends with a girl called precious", "she is friends with a girl called [NAME]"),
+    # both halves of a lower-case double name; a lower-case surname before "brothers"
+    ("can i refer demi-leigh myself?", "can i refer [NAME] myself?"),
+    ("she hangs around with the mccarthy brothers", "she hangs around with the [NAME] brothers"),
+    # streets: "the corner of", "on the ... street flats", a stop word as the street's name
+    ("he took her to a flat on the corner of pease street", "he took her to a flat on the corner of [ADDRESS]"),
+    ("he lives on the thompson street flats", "he lives on the [ADDRESS] flats"),
+    ("number 47, front street, sadberge", "number [ADDRESS], [PLACE]"),
+    ("the house is on harewood hill", "the house is on [ADDRESS]"),
+    # house names after "lives at", "address is"; a house number before "the ..."
+    ("he lives at west farm, near the village", "he lives at [ADDRESS], near the village"),
+    ("he lives at Orchard House with his dad", "he lives at [ADDRESS] with his dad"),
+    ("she's living at 2 the oval now", "she's living at [ADDRESS] now"),
+    # a listed school without its kind words
+    ("he goes to northwood", "he goes to [SCHOOL]"),
+    ("he goes to marchbank", "he goes to [SCHOOL]"),
 ]
 
 KEPT = [
@@ -175,6 +193,22 @@ KEPT = [
     "the Children's Access Point is on 01325 406222",
     "a 15 year old at the meeting",
     "the Greens and the Browns are colours in the guidance",
+    # round 3
+    "her older sister lets men in",
+    "she was called stupid by the lads",
+    "a lot of side streets near the station",
+    "the end of the street is dark",
+    "she stays at her nan's house",
+    "she lives at home with her mum",
+    "she was seen on the high street",
+    "she lives at 14 the rest of the time",
+    "what is it called?",
+    "the meeting is on the 3rd",
+    "Mark the form as urgent",
+    "Grace period for submitting the form?",
+    "He will tell me later",
+    "at the top of the hill",
+    "she went to the park on her own",
 ]
 
 
