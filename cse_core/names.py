@@ -313,6 +313,9 @@ class Names:
             return tok.is_cap and (not self.at_start(tok) or self.known_name(tok))
         if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
             return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
+        if cue == "verb_after" and cue_word in self.w["person_verbs"] and tok.is_cap and not self.blocked(tok) \
+                and tok.lower in self.w["given_words"]:
+            return True  # "Precious went missing", "Blessing told her teacher": a name that is also a word
         if not self.namelike(tok):
             return False
         if cue == "age_after" and tok.is_lower:  # "jess is 14", "chloe, 14"
@@ -437,7 +440,8 @@ class Names:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
                 self.take(self.extend_back(tok), self.extend_forward(tok))
-            elif tok.is_lower and tok.lower in self.lex.proper and not (prev and prev.lower in DETERMINERS):
+            elif tok.is_lower and (tok.lower in self.lex.proper or tok.lower not in self.lex.known) \
+                    and not (prev and prev.lower in DETERMINERS):  # "chloe", and "kacper" the table never saw
                 first = tok
                 before = self.nbor(tok, -2)
                 if prev is not None and prev.text == "-" and prev.start == tok.start - 1 and before is not None \

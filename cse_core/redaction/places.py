@@ -219,10 +219,11 @@ def addresses(ctx: Context) -> None:
     for first, last in streets.matches(toks):
         start = _start_with_number(ctx, toks[first])
         ctx.spans.add(toks[first if start is None else start].start, toks[last - 1].end, ADDRESS)
+    in_area = {i for first, last in _areas_index().matches(toks) for i in range(first, last)}
     for tok in toks:
         low = tok.lower
-        if low not in STREET_WORDS and low not in STREET_WORDS_CAP:
-            continue
+        if (low not in STREET_WORDS and low not in STREET_WORDS_CAP) or tok.i in in_area:
+            continue  # "Middleton St George" is a village
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
@@ -235,7 +236,7 @@ def addresses(ctx: Context) -> None:
             ctx.spans.add(toks[_start_with_number(ctx, prev)].start, tok.end, ADDRESS)  # "number 47, front street"
             continue
         the = toks[tok.i - 1] if tok.i >= 2 else None
-        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
+        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap or low in STREET_WORDS) \
                 and _house_number(toks[tok.i - 2]) and tok.i not in ctx.protected:
             ctx.spans.add(toks[tok.i - 2].start, tok.end, ADDRESS)  # "3 The Paddocks", "5 the Green"
             continue
@@ -438,12 +439,35 @@ def schools(ctx: Context) -> None:
                 and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
             head.append(toks[j])
             j += 1
+        if len(head) == 1 and head[0].lower in ("st", "saint") and j < len(toks) and toks[j].is_word \
+                and toks[j].lower not in _openers() and ctx.spans.free(toks[j].start, toks[j].end):
+            head.append(toks[j])  # "her school is st cuthberts"
+            j += 1
         if head and j < len(toks) and toks[j].text == "'s":
             head.append(toks[j])
         # after "attends" a word of its own ("attends Scouts" is a club); after "year 9 at" any
         if head and (toks[start - 1].lower not in _ATTEND
                      or any(t.is_word and t.lower not in lexicon().ordinary for t in head)):
             ctx.spans.add(head[0].start, head[-1].end, SCHOOL)
+    # "she goes to egglescliffe", "he's at conyers": one lower-case word no dictionary, name list
+    # or place list knows, after going to or being at
+    lex = lexicon()
+    for tok in toks:
+        if tok.i < 2 or not tok.is_lower:
+            continue
+        prep, verb = toks[tok.i - 1].lower, toks[tok.i - 2].lower
+        going = (prep == "to" and verb in _GO) or (prep == "at" and verb in ("'s", "is", "was", "goes", "go", "went"))
+        if not going or tok.lower in lex.ordinary:
+            continue
+        if not tok.is_word or len(tok.text) < 4 or tok.i in ctx.protected or tok.lower in names.words().blocked \
+                or names.is_given_name(tok.text) or not ctx.spans.free(tok.start, tok.end):
+            continue  # "goes to jayden": a person (the name rule takes it)
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if nxt is not None and (nxt.text == "'s" or nxt.lower in ("house", "flat", "place", "mum", "dad", "nan")
+                                or (not tok.ws and nxt.text not in (",", "!", "?", ";", ")", ".")) or (
+                                    nxt.text == "." and not nxt.ws and nxt.i + 1 < len(toks))):
+            continue  # "childnet.com/parents" is a link
+        ctx.spans.add(tok.start, tok.end, SCHOOL)
     # "goes to St Aidan's": a saint's name after going to a place
     for tok in toks:
         if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:

@@ -56,6 +56,8 @@ ADVERSARIAL = [
     ("name", "called dev "), ("name", "x-leigh "), ("name", "the mccarthy "), ("address", "corner of x street "),
     ("address", "on the x street "), ("address", "47, front street "), ("address", "on x hill "),
     ("address", "lives at x farm "), ("address", "lives at 2 the "), ("school", "goes to northwood "),
+    ("school", "goes to xyzzy "), ("school", "is st "), ("name", "kacper "), ("name", "Blessing told "),
+    ("address", "31 the crescent "), ("address", "middleton st george "),
 ]
 
 

@@ -119,6 +119,21 @@ CASES = [
     # a listed school without its kind words
     ("he goes to northwood", "he goes to [SCHOOL]"),
     ("he goes to marchbank", "he goes to [SCHOOL]"),
+    # given names the word table calls words ("dawid") or never saw ("kacper"); names that are words
+    ("kacper has new trainers and money", "[NAME] has new trainers and money"),
+    ("Dawid won't talk to me", "[NAME] won't talk to me"),
+    ("Nicu and Florin were picked up", "[NAME] and [NAME] were picked up"),
+    ("Precious went missing on friday", "[NAME] went missing on friday"),
+    ("Blessing told her teacher", "[NAME] told her teacher"),
+    ("she's been seeing someone, he's called ash", "she's been seeing someone, he's called [NAME]"),
+    # a lower-case street word after "number the"; a village with "St" in it is no street
+    ("he's at 31 the crescent", "he's at [ADDRESS]"),
+    ("he's at the academy in middleton st george", "he's at the academy in [PLACE]"),
+    # schools: a saint after "her school is"; an unknown lower-case word after going to
+    ("her school is st cuthberts", "her school is [SCHOOL]"),
+    ("she goes to egglescliffe", "she goes to [SCHOOL]"),
+    ("she's at conyers", "she's at [SCHOOL]"),
+    ("she used to go to woodham", "she used to go to [SCHOOL]"),
 ]
 
 KEPT = [
@@ -209,6 +224,13 @@ KEPT = [
     "He will tell me later",
     "at the top of the hill",
     "she went to the park on her own",
+    "she went to costa with them",
+    "they go to airbnbs",
+    "he goes to maccies after school",
+    "she is at risk",
+    "she went to hospital",
+    "she goes to brownies",
+    "the child goes to camhs",
 ]
 
 
