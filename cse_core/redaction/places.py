@@ -58,6 +58,9 @@ FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "fr
 _CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite", "of"])
 # A house known by its name: "lives at West Farm", "address is hill top farm", "Orchard House".
 _HOUSE_NAME_WORDS = frozenset(["farm", "farmhouse", "cottage", "house", "lodge", "barn", "manor", "bungalow"])
+_KIND_OF_HOUSE = frozenset(["safe", "care", "halfway", "foster", "guest", "open", "public", "council", "town",
+                            "court", "trap", "crack", "party", "drug", "drugs", "full", "big", "old", "new", "dog", "ware"])
+_CAP_HOUSE_WORDS = _HOUSE_NAME_WORDS | {"cottages", "forge", "mill", "barns", "farmhouse"}
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
 # After "lives at 12" these say when or how many, not where.
 _NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
@@ -307,6 +310,39 @@ def addresses(ctx: Context) -> None:
                            or (toks[i].lower in ("is", ":") and toks[i - 1].lower == "address"))
         if cued or (i >= 0 and toks[i].lower == "address"):
             ctx.spans.add(name[0].start, tok.end, ADDRESS)
+    for tok in toks:  # "Low Farm, Sadberge Road", "at Fir Tree Farm", "Flat 4 Oak House": a house's name
+        if not tok.is_cap or tok.lower not in _CAP_HOUSE_WORDS or tok.i in ctx.protected \
+                or not ctx.spans.free(tok.start, tok.end):
+            continue
+        name = _street_name(ctx, tok.i)
+        if not name or not all(t.is_cap for t in name if t.is_word) or any(t.i in ctx.protected for t in name) \
+                or (len(name) == 1 and name[0].lower in _KIND_OF_HOUSE):
+            continue  # "a Safe House", "Care Home": a kind, not a house's name
+        i = name[0].i - 1
+        if i >= 0 and toks[i].text == "The":
+            i -= 1
+        if i < 0 or toks[i].lower in ("at", "called", "named", ",", ":", "address") or _house_number(toks[i]):
+            start = name[0].start
+            if i >= 1 and _house_number(toks[i]) and toks[i - 1].lower in FLAT_WORDS:
+                start = toks[i - 1].start  # "Flat 4 Oak House"
+            ctx.spans.add(start, tok.end, ADDRESS)
+    for tok in toks:  # "lives at The Laurels", "a house called The Laurels", "Flat 2, The Maltings,"
+        if tok.text != "The" or tok.i < 2 or tok.i + 1 >= len(toks):
+            continue
+        prev, before = toks[tok.i - 1], toks[tok.i - 2]
+        cued = (prev.lower == "at" and before.lower in _STRONG_CUES) or (
+            prev.lower == "called" and before.lower in ("house", "home", "flat", "farm", "cottage")) or (
+            prev.text == "," and _house_number(before) and (
+                not ctx.spans.free(before.start, before.end) or (before.i >= 1 and toks[before.i - 1].lower in FLAT_WORDS)))
+        if not cued:
+            continue
+        end = tok.i + 1
+        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].is_word \
+                and toks[end].lower not in names.words().blocked and end not in ctx.protected \
+                and ctx.spans.free(toks[end].start, toks[end].end):
+            end += 1
+        if end > tok.i + 1:
+            ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:

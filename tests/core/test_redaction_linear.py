@@ -58,6 +58,7 @@ ADVERSARIAL = [
     ("address", "lives at x farm "), ("address", "lives at 2 the "), ("school", "goes to northwood "),
     ("school", "goes to xyzzy "), ("school", "is st "), ("name", "kacper "), ("name", "Blessing told "),
     ("address", "31 the crescent "), ("address", "middleton st george "),
+    ("address", "at Fir Tree Farm "), ("address", "Farm "), ("address", "lives at The "), ("address", "1, The X "),
 ]
 
 

@@ -134,6 +134,13 @@ CASES = [
     ("she goes to egglescliffe", "she goes to [SCHOOL]"),
     ("she's at conyers", "she's at [SCHOOL]"),
     ("she used to go to woodham", "she used to go to [SCHOOL]"),
+    # houses by their names: before a street, after "at", "Flat 4"; "The ..." after "lives at"
+    ("Low Farm, Sadberge Road", "[ADDRESS], [ADDRESS]"),
+    ("he lives in Brafferton at Fir Tree Farm", "he lives in [PLACE] at [ADDRESS]"),
+    ("Flat 4 Oak House", "[ADDRESS]"),
+    ("she lives at flat 11 Cumberland House", "she lives at [ADDRESS]"),
+    ("she's at a house called The Laurels", "she's at a house called [ADDRESS]"),
+    ("the address was Flat 2, The Maltings, Tower Road", "the address was [ADDRESS], [ADDRESS], [ADDRESS]"),
 ]
 
 KEPT = [
@@ -231,6 +238,10 @@ KEPT = [
     "she went to hospital",
     "she goes to brownies",
     "the child goes to camhs",
+    "we met at Safe House",
+    "the meeting is at Town Hall",
+    "Can I refer to Mill House?",
+    "The House of Commons",
 ]
 
 
