@@ -55,7 +55,8 @@ _ROAD_KINDS = frozenset(["side", "main", "back", "ring", "slip", "dirt", "countr
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
-_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite", "of"])
+_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite", "of",
+                   "about", "by", "into", "through", "outside", "beside", "towards", "toward", "across"])
 # A house known by its name: "lives at West Farm", "address is hill top farm", "Orchard House".
 _HOUSE_NAME_WORDS = frozenset(["farm", "farmhouse", "cottage", "house", "lodge", "barn", "manor", "bungalow"])
 _KIND_OF_HOUSE = frozenset(["safe", "care", "halfway", "foster", "guest", "open", "public", "council", "town",
@@ -65,6 +66,9 @@ _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "
 # After "lives at 12" these say when or how many, not where.
 _NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
                               "different", "separate", "months", "years", "hours", "mins", "minutes", "o'clock"])
+_NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                           "twenty", "thirty", "forty", "fifty"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
 
 
@@ -109,6 +113,9 @@ def _start_with_number(ctx: Context, first: Token) -> int | None:
     i = first.i - 1
     if i >= 0 and toks[i].text == ",":
         i -= 1
+    if i >= 0 and toks[i].lower in _NUMBER_WORDS and first.lower not in _ROAD_KINDS \
+            and (i == 0 or toks[i - 1].lower in ("number", "no", "at")):
+        return i - 1 if i >= 1 and toks[i - 1].lower in ("number", "no") else i  # "number twelve cedar road"
     if i >= 0 and _house_number(toks[i]):
         start = i
         # "flat 3, 45 Victoria Street"

@@ -59,6 +59,7 @@ ADVERSARIAL = [
     ("school", "goes to xyzzy "), ("school", "is st "), ("name", "kacper "), ("name", "Blessing told "),
     ("address", "31 the crescent "), ("address", "middleton st george "),
     ("address", "at Fir Tree Farm "), ("address", "Farm "), ("address", "lives at The "), ("address", "1, The X "),
+    ("address", "number twelve x road "), ("address", "about x street "),
 ]
 
 

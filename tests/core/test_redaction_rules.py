@@ -141,6 +141,12 @@ CASES = [
     ("she lives at flat 11 Cumberland House", "she lives at [ADDRESS]"),
     ("she's at a house called The Laurels", "she's at a house called [ADDRESS]"),
     ("the address was Flat 2, The Maltings, Tower Road", "the address was [ADDRESS], [ADDRESS], [ADDRESS]"),
+    # more place words before a lower-case street; a house number in words
+    ("she hangs about widdowfield street", "she hangs about [ADDRESS]"),
+    ("he drove her into ravensdale road", "he drove her into [ADDRESS]"),
+    ("i saw her by coleridge gardens", "i saw her by [ADDRESS]"),
+    ("number twelve cedar road", "[ADDRESS]"),
+    ("ten bright street", "[ADDRESS]"),
 ]
 
 KEPT = [
@@ -242,6 +248,10 @@ KEPT = [
     "the meeting is at Town Hall",
     "Can I refer to Mill House?",
     "The House of Commons",
+    "there is one main road through the village",
+    "she talked about main street",
+    "she was by the high street",
+    "it is about time",
 ]
 
 
