@@ -354,6 +354,36 @@ def addresses(ctx: Context) -> None:
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
             ctx.spans.add(tok.start, nxt.end, ADDRESS)
+    _town_after(ctx, in_area)
+
+
+def _town_after(ctx: Context, in_area: set[int]) -> None:
+    """"12 Elm Road, Eaglescliffe": the village or town written after an address, unless the area's
+    lists know it (a town stays, an estate or village is a [PLACE])."""
+    toks = ctx.tokens
+    ends = {tok.end: tok.i for tok in toks}
+    lex = lexicon()
+    blocked = names.words().blocked
+    for span in [s for s in ctx.spans.items if s.label == ADDRESS]:
+        i = ends.get(span.end)
+        if i is None or i + 2 >= len(toks) or toks[i + 1].text != ",":
+            continue
+        j, last = i + 2, None
+        while j < len(toks) and j - i <= 6:
+            tok = toks[j]
+            if last is not None and tok.text == "-" and not tok.ws and j + 1 < len(toks):
+                j += 1  # "Chester-le-Street"
+                continue
+            lone = tok.is_word and tok.lower not in blocked and j not in ctx.protected and j not in in_area \
+                and tok.lower not in STREET_WORDS and ctx.spans.free(tok.start, tok.end)
+            if not lone or not (tok.is_cap or (tok.is_lower and (last is not None or tok.lower not in lex.ordinary))):
+                break
+            if last is not None and toks[j - 1].text != "-" and (not tok.is_cap or toks[j - 1].nl_before):
+                break
+            last = j
+            j += 1
+        if last is not None and not all(toks[k].lower in lex.ordinary for k in range(i + 2, last + 1) if toks[k].is_word):
+            ctx.spans.add(toks[i + 2].start, toks[last].end, ADDRESS)
 
 
 # --- Schools --------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ ADVERSARIAL = [
     ("address", "31 the crescent "), ("address", "middleton st george "),
     ("address", "at Fir Tree Farm "), ("address", "Farm "), ("address", "lives at The "), ("address", "1, The X "),
     ("address", "number twelve x road "), ("address", "about x street "),
+    ("address", "1 x road, Xyz "), ("address", "1 x road, a-b-"),
 ]
 
 

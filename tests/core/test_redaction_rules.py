@@ -147,6 +147,10 @@ CASES = [
     ("i saw her by coleridge gardens", "i saw her by [ADDRESS]"),
     ("number twelve cedar road", "[ADDRESS]"),
     ("ten bright street", "[ADDRESS]"),
+    # the village or town written after an address, unless a kept town
+    ("5 Park Lane, Kirklevington", "[ADDRESS], [ADDRESS]"),
+    ("14 elm road, eaglescliffe", "[ADDRESS], [PLACE]"),
+    ("7 Beech Grove, Darlington", "[ADDRESS], Darlington"),
 ]
 
 KEPT = [
@@ -252,6 +256,7 @@ KEPT = [
     "she talked about main street",
     "she was by the high street",
     "it is about time",
+    "is there a team for Darlington, Stockton and Durham?",
 ]
 
 
