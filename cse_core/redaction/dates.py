@@ -39,7 +39,10 @@ _WORDS = (
 )
 # "born in 2011", "dob: March 2011", "born in twenty eleven"
 _DOB = r"(?:dob|d\.? ?o\.? ?b\.?)"  # "dob", "d.o.b.", "d o b"
-_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?(?:the\s+year\s+)?"
+# "born in the summer of 2011", "born late 2010", "year of birth 2011", "YOB 2011"
+_SEASON = r"(?:(?:the\s+)?(?:summer|spring|autumn|fall|winter|early|late|mid|end|start|beginning|middle)(?:\s+of)?[-\s]+)?"
+_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|year of birth|birth year|yob)\s*(?:is|was)?\s*:?\s*"
+                     r"(?:in\s+|on\s+)?(?:the\s+year\s+)?" + _SEASON +
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
 _SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
 _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")

@@ -61,6 +61,7 @@ ADVERSARIAL = [
     ("address", "at Fir Tree Farm "), ("address", "Farm "), ("address", "lives at The "), ("address", "1, The X "),
     ("address", "number twelve x road "), ("address", "about x street "),
     ("address", "1 x road, Xyz "), ("address", "1 x road, a-b-"),
+    ("date", "born in the summer of "), ("date", "born late "), ("date", "yob "),
 ]
 
 

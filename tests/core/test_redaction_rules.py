@@ -151,6 +151,11 @@ CASES = [
     ("5 Park Lane, Kirklevington", "[ADDRESS], [ADDRESS]"),
     ("14 elm road, eaglescliffe", "[ADDRESS], [PLACE]"),
     ("7 Beech Grove, Darlington", "[ADDRESS], Darlington"),
+    # a year of birth with a season or "late" before it; "year of birth", "YOB"
+    ("she was born in the summer of 2011", "she was born in the summer of [DATE]"),
+    ("born late 2010", "born late [DATE]"),
+    ("year of birth 2011", "year of birth [DATE]"),
+    ("YOB 2011", "YOB [DATE]"),
 ]
 
 KEPT = [
@@ -257,6 +262,9 @@ KEPT = [
     "she was by the high street",
     "it is about time",
     "is there a team for Darlington, Stockton and Durham?",
+    "she was born early, at 30 weeks",
+    "born late in the evening",
+    "by the end of 2011 the team had changed",
 ]
 
 
