@@ -194,7 +194,9 @@ class Names:
         return tok.i not in self.protected and tok.is_word and self.spans.free(tok.start, tok.end)
 
     def blocked(self, tok: Token) -> bool:
-        return not self.usable(tok) or tok.lower in self.w.blocked
+        low = tok.lower
+        return not self.usable(tok) or low in self.w.blocked or (
+            low.endswith("s") and low[:-1] in self.w["never_names"])  # "the Americans", "Romanians"
 
     def ordinary(self, tok: Token) -> bool:
         low = tok.lower
@@ -291,6 +293,9 @@ class Names:
                 or nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"])
         if cue == "title":  # "Mrs Green", "mr smith"; after "miss" ("miss school") a known name only
             surname = not self.ordinary(tok) or tok.lower in self.w["surname_words"]
+            if cue_word == "miss" and tok.lower in self.w["surname_words"] and (nxt_ := self.nbor(tok, 1)) is not None \
+                    and nxt_.lower in ("at", "in", "from", "said", "says", "told", "is", "was", "who", ","):
+                return True  # "ask for miss wood at reception"
             return cap or (proper if cue_word in ("miss", "nan", "gran", "sir") else surname)
         if cue in ("intro", "greeting"):  # "I'm Sarah", "im sarah" but not "I'm worried"
             return not self.ordinary(tok) and (cap or proper)
@@ -461,10 +466,12 @@ class Names:
                 self.take(self.extend_back(tok), tok)
         for tok in self.tokens[1:]:
             low = tok.lower
-            if self.tokens[tok.i - 1].lower != "the" or not tok.is_cap or not low.endswith("s") or self.blocked(tok):
-                continue
+            if self.tokens[tok.i - 1].lower != "the" or not low.endswith("s") or self.blocked(tok) or not (
+                    tok.is_cap or (tok.is_lower and low not in self.lex.known)):
+                continue  # "the Gallaghers", and "the kowalskis" that no word list knows
             stem = low[:-2] if low.endswith("es") and low[:-2] in self.w.surnames else low[:-1]
-            if stem in self.w.surnames and stem not in self.lex.ordinary and low not in self.lex.ordinary:
+            if (stem in self.w.surnames or (tok.is_lower and stem in self.lex.proper and stem not in self.w.places)) \
+                    and stem not in self.lex.ordinary and low not in self.lex.ordinary and stem not in self.w.blocked:
                 self.take(tok, tok)
 
     def apposition(self) -> None:

@@ -62,6 +62,7 @@ ADVERSARIAL = [
     ("address", "number twelve x road "), ("address", "about x street "),
     ("address", "1 x road, Xyz "), ("address", "1 x road, a-b-"),
     ("date", "born in the summer of "), ("date", "born late "), ("date", "yob "),
+    ("name", "miss wood at "), ("name", "the kowalskis "),
 ]
 
 
