@@ -263,17 +263,19 @@ def addresses(ctx: Context) -> None:
         if all(t.i in ctx.protected for t in name if t.is_word) and len(name_words) > 1:
             continue  # "Harrowgate Hill", "Teesside Park": places
         if tok.is_cap and all(t.is_cap for t in name if t.is_word):
-            if low in STREET_WORDS_CAP and low not in STREET_WORDS and all(w in lex.ordinary for w in name_words):
-                continue  # "Youth Court", "Central Park"
+            if low in STREET_WORDS_CAP and low not in STREET_WORDS and all(w in lex.ordinary for w in name_words) \
+                    and not _cue_before(ctx, name[0])[1]:
+                continue  # "Youth Court", "Central Park"; but "we live on Beech Way"
             ctx.spans.add(name[0].start, end, ADDRESS)
             continue
         cue, strong = _cue_before(ctx, name[0])
         if low not in STREET_WORDS:
             # "on harewood hill", "near kingfisher way": a name no dictionary knows, after a place word
-            if cue and low in STREET_WORDS_CAP and low not in ("dr", "ct", "pl", "cl", "gr", "sq", "ter") and all(
+            if cue and low in STREET_WORDS_CAP and low not in ("dr", "ct", "pl", "cl", "gr", "sq", "ter") and (strong or all(
                     t.lower not in lex.ordinary and t.lower not in names.words().blocked
-                    and not names.is_given_name(t.text) for t in name if t.is_word):
-                ctx.spans.add(name[0].start, end, ADDRESS)
+                    and not names.is_given_name(t.text) for t in name if t.is_word)) \
+                    and not any(t.lower in names.words().blocked for t in name):
+                ctx.spans.add(name[0].start, end, ADDRESS)  # "lives in oak close" after "lives", "stays"
             continue
         # "near station road", "at oak avenue": ordinary words too, but not a kind of road ("on ring road")
         if cue and (strong or not all(w in lex.ordinary for w in name_words)

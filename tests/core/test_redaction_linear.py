@@ -63,6 +63,7 @@ ADVERSARIAL = [
     ("address", "1 x road, Xyz "), ("address", "1 x road, a-b-"),
     ("date", "born in the summer of "), ("date", "born late "), ("date", "yob "),
     ("name", "miss wood at "), ("name", "the kowalskis "),
+    ("address", "lives in oak close "), ("address", "live on Beech Way "),
 ]
 
 

@@ -160,6 +160,10 @@ CASES = [
     ("ask for miss wood at reception", "ask for miss [NAME] at reception"),
     ("she's been staying with the kowalskis", "she's been staying with the [NAME]"),
     ("he is at darlo college", "he is at [SCHOOL]"),
+    # after "lives", "stays": a street of ordinary words with a street word that is a word too
+    ("she lives in oak close", "she lives in [ADDRESS]"),
+    ("we live on Beech Way", "we live on [ADDRESS]"),
+    ("they live in Tees View", "they live in [ADDRESS]"),
 ]
 
 KEPT = [
@@ -274,6 +278,10 @@ KEPT = [
     "the Americans said it first",
     "the Romanians in the town",
     "the kids are ok",
+    "she lives in a close",
+    "he lives up the hill",
+    "she lives near the park",
+    "he was at Youth Court",
 ]
 
 
