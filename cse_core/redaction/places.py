@@ -442,7 +442,7 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower in _ATTEND and tok.i + 1 < len(toks):
         return tok.i + 1
     # "her school is Eastbrook", "school: Kingsmead", "the school (Eastbrook)", "school at Eastbrook"
-    if tok.text in ("is", "was", ":", "-", "(", "at") and tok.i >= 1 and tok.i + 1 < len(toks):
+    if tok.text in ("is", "was", ":", "-", "(", "at", ",") and tok.i >= 1 and tok.i + 1 < len(toks):
         prev = toks[tok.i - 1]
         if prev.text == "'s" and tok.i >= 2:
             prev = toks[tok.i - 2]
@@ -451,8 +451,10 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
         return None
     prev = toks[tok.i - 1]
-    if prev.lower in _PUPIL - {"year", "yr", "y"}:
+    if prev.lower in _PUPIL - {"year", "yr", "y"} or prev.lower in ("kids", "started", "starting", "schools"):
         return tok.i + 1
+    if prev.lower == "year" and tok.i >= 2 and toks[tok.i - 2].lower == "of":
+        return tok.i + 1  # "her head of year at oakfield"
     # "year 9 at", "yr 10 at", "Y11 at"
     if prev.text.isdigit() and tok.i >= 2 and toks[tok.i - 2].lower in ("year", "yr", "y"):
         return tok.i + 1
@@ -506,7 +508,9 @@ def schools(ctx: Context) -> None:
             continue
         head: list[Token] = []
         j = start
-        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at")  # after "her school is"
+        # a lower-case word no dictionary knows too: "her school is brackenhill", "excluded from kirkbridge"
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", ",", "from") \
+            and not names.is_given_name(toks[start].text)
         while j < len(toks) and len(head) < 3 and (toks[j].is_cap or (
                 named and j == start and toks[j].is_lower and toks[j].is_word and toks[j].lower not in lexicon().ordinary)) \
                 and toks[j].lower not in _openers() \

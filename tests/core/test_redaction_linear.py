@@ -64,6 +64,7 @@ ADVERSARIAL = [
     ("date", "born in the summer of "), ("date", "born late "), ("date", "yob "),
     ("name", "miss wood at "), ("name", "the kowalskis "),
     ("address", "lives in oak close "), ("address", "live on Beech Way "),
+    ("school", "excluded from kirkbridge "), ("school", "school, x, "), ("school", "head of year at "),
 ]
 
 

@@ -164,6 +164,11 @@ CASES = [
     ("she lives in oak close", "she lives in [ADDRESS]"),
     ("we live on Beech Way", "we live on [ADDRESS]"),
     ("they live in Tees View", "they live in [ADDRESS]"),
+    # a lower-case school no dictionary knows after "excluded from", "kids from", "started at", "her school,"
+    ("she got excluded from kirkbridge", "she got excluded from [SCHOOL]"),
+    ("the kids from kirkbridge", "the kids from [SCHOOL]"),
+    ("he has just started at kirkbridge", "he has just started at [SCHOOL]"),
+    ("her school, kirkbridge, rang me", "her school, [SCHOOL], rang me"),
 ]
 
 KEPT = [
@@ -282,6 +287,11 @@ KEPT = [
     "he lives up the hill",
     "she lives near the park",
     "he was at Youth Court",
+    "the kids from school",
+    "her school, as usual, rang",
+    "she started at 9am",
+    "kids from the estate",
+    "pupils from camhs",
 ]
 
 
