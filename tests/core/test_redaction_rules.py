@@ -169,6 +169,10 @@ CASES = [
     ("the kids from kirkbridge", "the kids from [SCHOOL]"),
     ("he has just started at kirkbridge", "he has just started at [SCHOOL]"),
     ("her school, kirkbridge, rang me", "her school, [SCHOOL], rang me"),
+    # the year of birth a few words after "born"
+    ("she was born at darlington memorial in 2011", "she was born at darlington memorial in [DATE]"),
+    ("born in march of 2011", "born in march of [DATE]"),
+    ("born on 3rd march in 2011", "born on [DATE] in [DATE]"),
 ]
 
 KEPT = [
@@ -292,6 +296,8 @@ KEPT = [
     "she started at 9am",
     "kids from the estate",
     "pupils from camhs",
+    "in 2015 she was born again as a christian",
+    "the guidance was updated in 2019",
 ]
 
 
