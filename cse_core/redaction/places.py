@@ -356,6 +356,16 @@ def addresses(ctx: Context) -> None:
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
             ctx.spans.add(tok.start, nxt.end, ADDRESS)
+    for tok in toks:  # "she lives on pendower", "he lives off Brankin": a street no dictionary knows
+        if tok.i < 2 or tok.lower not in ("on", "off") or toks[tok.i - 1].lower not in _STRONG_CUES - {"house", "home", "flat", "address"}:
+            continue
+        if tok.i + 1 >= len(toks):
+            continue
+        nxt = toks[tok.i + 1]
+        if nxt.is_word and nxt.lower not in lex.known and nxt.i not in ctx.protected and nxt.i not in in_area \
+                and nxt.lower not in names.words().blocked and not names.is_given_name(nxt.text) \
+                and ctx.spans.free(nxt.start, nxt.end):
+            ctx.spans.add(nxt.start, nxt.end, ADDRESS)
     _town_after(ctx, in_area)
 
 

@@ -66,6 +66,7 @@ ADVERSARIAL = [
     ("address", "lives in oak close "), ("address", "live on Beech Way "),
     ("school", "excluded from kirkbridge "), ("school", "school, x, "), ("school", "head of year at "),
     ("date", "born a b c d e "), ("date", "born in in in "),
+    ("address", "lives on xyzzy "),
 ]
 
 

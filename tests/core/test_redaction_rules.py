@@ -173,6 +173,8 @@ CASES = [
     ("she was born at darlington memorial in 2011", "she was born at darlington memorial in [DATE]"),
     ("born in march of 2011", "born in march of [DATE]"),
     ("born on 3rd march in 2011", "born on [DATE] in [DATE]"),
+    # "lives on" and a word no dictionary knows
+    ("she lives on pendower", "she lives on [ADDRESS]"),
 ]
 
 KEPT = [
@@ -298,6 +300,9 @@ KEPT = [
     "pupils from camhs",
     "in 2015 she was born again as a christian",
     "the guidance was updated in 2019",
+    "she lives on benefits",
+    "she lives off takeaways",
+    "she lives on tiktok",
 ]
 
 
