@@ -194,7 +194,9 @@ class Names:
         return tok.i not in self.protected and tok.is_word and self.spans.free(tok.start, tok.end)
 
     def blocked(self, tok: Token) -> bool:
-        return not self.usable(tok) or tok.lower in self.w.blocked
+        low = tok.lower
+        return not self.usable(tok) or low in self.w.blocked or (
+            low.endswith("s") and low[:-1] in self.w["never_names"])  # "the Americans", "Romanians"
 
     def ordinary(self, tok: Token) -> bool:
         low = tok.lower
@@ -281,9 +283,19 @@ class Names:
         cap = tok.is_cap
         proper = tok.lower in self.lex.proper or self.given_name(tok)
         if cue in ("name_is", "called"):  # strong cues: a capitalised ordinary word too ("Hope", "Big Mo")
-            return cap or not self.ordinary(tok)
+            if cap or not self.ordinary(tok):
+                return True
+            # "a lad called dev", "a girl called precious, 13": a given name that is also a word,
+            # when the sentence ends or a person's verb follows ("called stupid" is no name)
+            nxt = self.nbor(tok, 1)
+            return tok.lower in self.w.given and tok.lower not in self.w["relations"] and (
+                nxt is None or nxt.text in SENTENCE_END or nxt.text in (",", "'s") or nxt.lower in ("and", "who")
+                or nxt.lower in self.w["person_verbs"] or nxt.lower in self.w["auxiliaries"])
         if cue == "title":  # "Mrs Green", "mr smith"; after "miss" ("miss school") a known name only
             surname = not self.ordinary(tok) or tok.lower in self.w["surname_words"]
+            if cue_word == "miss" and tok.lower in self.w["surname_words"] and (nxt_ := self.nbor(tok, 1)) is not None \
+                    and nxt_.lower in ("at", "in", "from", "said", "says", "told", "is", "was", "who", ","):
+                return True  # "ask for miss wood at reception"
             return cap or (proper if cue_word in ("miss", "nan", "gran", "sir") else surname)
         if cue in ("intro", "greeting"):  # "I'm Sarah", "im sarah" but not "I'm worried"
             return not self.ordinary(tok) and (cap or proper)
@@ -306,6 +318,9 @@ class Names:
             return tok.is_cap and (not self.at_start(tok) or self.known_name(tok))
         if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
             return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
+        if cue == "verb_after" and cue_word in self.w["person_verbs"] and tok.is_cap and not self.blocked(tok) \
+                and tok.lower in self.w["given_words"]:
+            return True  # "Precious went missing", "Blessing told her teacher": a name that is also a word
         if not self.namelike(tok):
             return False
         if cue == "age_after" and tok.is_lower:  # "jess is 14", "chloe, 14"
@@ -430,23 +445,33 @@ class Names:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
                 self.take(self.extend_back(tok), self.extend_forward(tok))
-            elif tok.is_lower and tok.lower in self.lex.proper and not (prev and prev.lower in DETERMINERS):
-                self.take(tok, self.extend_forward(tok))
+            elif tok.is_lower and (tok.lower in self.lex.proper or tok.lower not in self.lex.known) \
+                    and not (prev and prev.lower in DETERMINERS):  # "chloe", and "kacper" the table never saw
+                first = tok
+                before = self.nbor(tok, -2)
+                if prev is not None and prev.text == "-" and prev.start == tok.start - 1 and before is not None \
+                        and before.end == prev.start and before.is_word and self.usable(before):
+                    first = before  # "demi-leigh", "lacey-mae": the first half too
+                self.take(first, self.extend_forward(tok))
 
     def families(self) -> None:
         """"the Johnson family", "the Kowalski brothers": a surname before a family word;
         "the Wilsons", "the Gallaghers": a surname in the plural after "the"."""
         for tok in self.tokens[:-1]:
             nxt = self.tokens[tok.i + 1]
-            if nxt.lower in FAMILY_WORDS and tok.is_cap and not self.blocked(tok) and (
+            lower_surname = tok.is_lower and tok.i >= 1 and self.tokens[tok.i - 1].lower == "the" \
+                and tok.lower in self.w.surnames and tok.lower not in self.lex.ordinary  # "the mccarthy brothers"
+            if nxt.lower in FAMILY_WORDS and (tok.is_cap or lower_surname) and not self.blocked(tok) and (
                     tok.lower in self.w.surnames or not self.ordinary(tok)):
                 self.take(self.extend_back(tok), tok)
         for tok in self.tokens[1:]:
             low = tok.lower
-            if self.tokens[tok.i - 1].lower != "the" or not tok.is_cap or not low.endswith("s") or self.blocked(tok):
-                continue
+            if self.tokens[tok.i - 1].lower != "the" or not low.endswith("s") or self.blocked(tok) or not (
+                    tok.is_cap or (tok.is_lower and low not in self.lex.known)):
+                continue  # "the Gallaghers", and "the kowalskis" that no word list knows
             stem = low[:-2] if low.endswith("es") and low[:-2] in self.w.surnames else low[:-1]
-            if stem in self.w.surnames and stem not in self.lex.ordinary and low not in self.lex.ordinary:
+            if (stem in self.w.surnames or (tok.is_lower and stem in self.lex.proper and stem not in self.w.places)) \
+                    and stem not in self.lex.ordinary and low not in self.lex.ordinary and stem not in self.w.blocked:
                 self.take(tok, tok)
 
     def apposition(self) -> None:

@@ -48,4 +48,17 @@ def lexicon() -> Lexicon:
         low = word.lower()
         if low not in lower:
             proper.add(low)
+    for word in _proper_words():  # names the table has seen in lower case ("dawid", "pooja")
+        ordinary.discard(word)
+        proper.add(word)
     return Lexicon(frozenset(ordinary), frozenset(proper), frozenset(lower) | frozenset(w.lower() for w in title))
+
+
+def _proper_words() -> frozenset[str]:
+    """Given names the table calls ordinary words although they are names only (``data/proper_words.txt``)."""
+    path = resources.files("cse_core").joinpath("data/proper_words.txt")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))

@@ -39,8 +39,13 @@ _WORDS = (
 )
 # "born in 2011", "dob: March 2011", "born in twenty eleven"
 _DOB = r"(?:dob|d\.? ?o\.? ?b\.?)"  # "dob", "d.o.b.", "d o b"
-_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday)\s*(?:is|was)?\s*:?\s*(?:in\s+|on\s+)?(?:the\s+year\s+)?"
+# "born in the summer of 2011", "born late 2010", "year of birth 2011", "YOB 2011"
+_SEASON = r"(?:(?:the\s+)?(?:summer|spring|autumn|fall|winter|early|late|mid|end|start|beginning|middle)(?:\s+of)?[-\s]+)?"
+_BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|year of birth|birth year|yob)\s*(?:is|was)?\s*:?\s*"
+                     r"(?:in\s+|on\s+)?(?:the\s+year\s+)?" + _SEASON +
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
+# "born at Darlington Memorial in 2011", "born in march of 2011": the year a few words after "born"
+_BORN_LATER = re2.compile(r"(?i)\bborn(?:\s+[a-z0-9']+){0,4}?\s+(?:in|of)\s+(?P<date>(?:19|20)\d{2})\b")
 _SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
 _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
 # After a birth word only: figures with spaces or none ("DOB 03 04 2011", "dob 14032011"), a day
@@ -96,4 +101,6 @@ def dates(ctx: Context) -> None:
         if any(w in ctx.before(m.start(), near) for w in _BIRTH_CONTEXT):
             ctx.spans.add(*m.span(), DATE)
     for m in _BIRTH.finditer(ctx.text):
+        ctx.spans.add(*group_span(m, "date"), DATE)
+    for m in _BORN_LATER.finditer(ctx.text):
         ctx.spans.add(*group_span(m, "date"), DATE)

@@ -55,11 +55,20 @@ _ROAD_KINDS = frozenset(["side", "main", "back", "ring", "slip", "dirt", "countr
 FLAT_WORDS = frozenset(["flat", "apartment", "apt", "unit"])
 # Words that end a street's name going back: "on the Road" is no street name.
 FUNCTION = frozenset(["a", "an", "the", "on", "in", "at", "of", "to", "for", "from", "and", "or", "her", "his", "my", "our", "their", "your", "its", "this", "that", "by", "with", "near", "off", "is", "was"])
-_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite"])
+_CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around", "from", "at", "in", "to", "onto", "via", "past", "behind", "opposite", "of",
+                   "about", "by", "into", "through", "outside", "beside", "towards", "toward", "across"])
+# A house known by its name: "lives at West Farm", "address is hill top farm", "Orchard House".
+_HOUSE_NAME_WORDS = frozenset(["farm", "farmhouse", "cottage", "house", "lodge", "barn", "manor", "bungalow"])
+_KIND_OF_HOUSE = frozenset(["safe", "care", "halfway", "foster", "guest", "open", "public", "council", "town",
+                            "court", "trap", "crack", "party", "drug", "drugs", "full", "big", "old", "new", "dog", "ware"])
+_CAP_HOUSE_WORDS = _HOUSE_NAME_WORDS | {"cottages", "forge", "mill", "barns", "farmhouse"}
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
 # After "lives at 12" these say when or how many, not where.
 _NOT_HOUSE_NAMES = frozenset(["am", "pm", "oclock", "weeks", "days", "nights", "times", "homes", "houses", "places",
                               "different", "separate", "months", "years", "hours", "mins", "minutes", "o'clock"])
+_NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                           "twenty", "thirty", "forty", "fifty"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
 
 
@@ -104,6 +113,9 @@ def _start_with_number(ctx: Context, first: Token) -> int | None:
     i = first.i - 1
     if i >= 0 and toks[i].text == ",":
         i -= 1
+    if i >= 0 and toks[i].lower in _NUMBER_WORDS and first.lower not in _ROAD_KINDS \
+            and (i == 0 or toks[i - 1].lower in ("number", "no", "at")):
+        return i - 1 if i >= 1 and toks[i - 1].lower in ("number", "no") else i  # "number twelve cedar road"
     if i >= 0 and _house_number(toks[i]):
         start = i
         # "flat 3, 45 Victoria Street"
@@ -127,11 +139,26 @@ def _cue_before(ctx: Context, first: Token) -> tuple[bool, bool]:
     """(a place word stands before the street's name, that word follows "lives"/"house"...)."""
     toks = ctx.tokens
     i = first.i - 1
+    if i >= 1 and toks[i].lower == "the" and toks[i - 1].lower in _CUES and toks[i - 1].lower != "of" \
+            and not all(t.lower in lexicon().ordinary for t in _name_after(ctx, first)):
+        return True, False  # "lives on the thompson street flats": a name no dictionary knows
     if i >= 0 and toks[i].lower == "the":
         return False, False  # "the high street": a kind of place, not one street
     if i < 0 or toks[i].lower not in _CUES:
         return False, False
+    if toks[i].lower == "of" and (i < 1 or toks[i - 1].lower not in ("corner", "end", "top", "bottom")):
+        return False, False  # "the corner of pease street"; "a lot of side streets" has no cue
     return True, i >= 1 and toks[i - 1].lower in _STRONG_CUES
+
+
+def _name_after(ctx: Context, first: Token) -> list[Token]:
+    """The words from ``first`` up to the street word (at most three)."""
+    out = []
+    for tok in ctx.tokens[first.i:first.i + 3]:
+        if tok.lower in STREET_WORDS or not tok.is_word:
+            break
+        out.append(tok)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,7 +166,26 @@ def _local_index() -> tuple[PhraseIndex, PhraseIndex]:
     from cse_core.locality import load
 
     local = load()
-    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(local.schools))
+    return PhraseIndex(_variants(local.streets)), PhraseIndex(_variants(_school_short_names(local.schools)))
+
+
+def _school_short_names(schools: tuple[str, ...]) -> tuple[str, ...]:
+    """The listed schools and their names without the kind words, as people say them: "Northwood"
+    for "Northwood Primary", "Marchbank" for "Marchbank Free School" (not "Abbey" nor a town)."""
+    from cse_core.tokens import normalise, tokenize
+
+    lex = lexicon()
+    kinds = _SCHOOL_HEADS | _SCHOOL_KIND | {"sixth", "form", "free"}
+    out = list(schools)
+    for school in schools:
+        words = [t.text for t in tokenize(normalise(school))]
+        while words and words[-1].lower() in kinds:
+            words.pop()
+        if words and len(words) < len(school.split()) and " ".join(words).lower() not in _area_names() and any(
+                w.isalpha() and w.lower() not in lex.ordinary and w.lower() not in names.words().places
+                and not names.is_given_name(w) for w in words):
+            out.append(" ".join(words).replace(" 's", "'s"))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,18 +229,24 @@ def addresses(ctx: Context) -> None:
     for first, last in streets.matches(toks):
         start = _start_with_number(ctx, toks[first])
         ctx.spans.add(toks[first if start is None else start].start, toks[last - 1].end, ADDRESS)
+    in_area = {i for first, last in _areas_index().matches(toks) for i in range(first, last)}
     for tok in toks:
         low = tok.lower
-        if low not in STREET_WORDS and low not in STREET_WORDS_CAP:
-            continue
+        if (low not in STREET_WORDS and low not in STREET_WORDS_CAP) or tok.i in in_area:
+            continue  # "Middleton St George" is a village
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if low == "st" and nxt is not None and nxt.is_cap:
             continue  # "St Aidan's": a saint, not a street
         if nxt is not None and nxt.lower in ("school", "academy", "college", "primary", "juniors", "infants", "nursery"):
             continue  # "Beaumont Hill Academy": a school's name
         name = _street_name(ctx, tok.i)
+        prev = toks[tok.i - 1] if tok.i >= 1 else None
+        if not name and low in STREET_WORDS and prev is not None and prev.is_word and prev.lower not in FUNCTION \
+                and ctx.spans.free(prev.start, prev.end) and _start_with_number(ctx, prev) is not None:
+            ctx.spans.add(toks[_start_with_number(ctx, prev)].start, tok.end, ADDRESS)  # "number 47, front street"
+            continue
         the = toks[tok.i - 1] if tok.i >= 2 else None
-        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap) \
+        if not name and the is not None and the.lower == "the" and (the.is_cap or tok.is_cap or low in STREET_WORDS) \
                 and _house_number(toks[tok.i - 2]) and tok.i not in ctx.protected:
             ctx.spans.add(toks[tok.i - 2].start, tok.end, ADDRESS)  # "3 The Paddocks", "5 the Green"
             continue
@@ -211,13 +263,20 @@ def addresses(ctx: Context) -> None:
         if all(t.i in ctx.protected for t in name if t.is_word) and len(name_words) > 1:
             continue  # "Harrowgate Hill", "Teesside Park": places
         if tok.is_cap and all(t.is_cap for t in name if t.is_word):
-            if low in STREET_WORDS_CAP and low not in STREET_WORDS and all(w in lex.ordinary for w in name_words):
-                continue  # "Youth Court", "Central Park"
+            if low in STREET_WORDS_CAP and low not in STREET_WORDS and all(w in lex.ordinary for w in name_words) \
+                    and not _cue_before(ctx, name[0])[1]:
+                continue  # "Youth Court", "Central Park"; but "we live on Beech Way"
             ctx.spans.add(name[0].start, end, ADDRESS)
             continue
-        if low not in STREET_WORDS:
-            continue
         cue, strong = _cue_before(ctx, name[0])
+        if low not in STREET_WORDS:
+            # "on harewood hill", "near kingfisher way": a name no dictionary knows, after a place word
+            if cue and low in STREET_WORDS_CAP and low not in ("dr", "ct", "pl", "cl", "gr", "sq", "ter") and (strong or all(
+                    t.lower not in lex.ordinary and t.lower not in names.words().blocked
+                    and not names.is_given_name(t.text) for t in name if t.is_word)) \
+                    and not any(t.lower in names.words().blocked for t in name):
+                ctx.spans.add(name[0].start, end, ADDRESS)  # "lives in oak close" after "lives", "stays"
+            continue
         # "near station road", "at oak avenue": ordinary words too, but not a kind of road ("on ring road")
         if cue and (strong or not all(w in lex.ordinary for w in name_words)
                     or (low in _NAMED_STREET_WORDS and not any(w in _ROAD_KINDS for w in name_words))):
@@ -235,6 +294,12 @@ def addresses(ctx: Context) -> None:
                              and nxt.lower not in names.words().blocked and nxt.i not in ctx.protected):
             continue
         end = tok.i + 1
+        if cued and end + 1 < len(toks) and toks[end].lower == "the" and toks[end + 1].is_word \
+                and toks[end + 1].lower not in _NOT_HOUSE_NAMES and toks[end + 1].lower not in _openers() \
+                and ctx.spans.free(toks[end + 1].start, toks[end + 1].end) \
+                and (end + 2 >= len(toks) or toks[end + 2].lower != "of"):  # "at 14 the rest of the time"
+            ctx.spans.add(tok.start, toks[end + 1].end, ADDRESS)  # "she's living at 2 the oval"
+            continue
         while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \
                 and (toks[end].is_cap or (end == tok.i + 1 and toks[end].is_word and len(toks[end].text) > 2
                                           and toks[end].lower not in _NOT_HOUSE_NAMES
@@ -243,10 +308,94 @@ def addresses(ctx: Context) -> None:
             end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
             ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
+    for tok in toks:  # "lives at west farm", "address is hill top farm", "stays at Orchard House"
+        if tok.lower not in _HOUSE_NAME_WORDS or not ctx.spans.free(tok.start, tok.end):
+            continue
+        name = _street_name(ctx, tok.i)
+        if not name or any(t.text == "'s" or t.lower in names.words()["relations"] for t in name):
+            continue  # "her nan's house", "a friend house"
+        i = name[0].i - 1
+        cued = i >= 1 and ((toks[i].lower in ("at", "in") and toks[i - 1].lower in _STRONG_CUES - {"house", "home", "flat"})
+                           or (toks[i].lower in ("is", ":") and toks[i - 1].lower == "address"))
+        if cued or (i >= 0 and toks[i].lower == "address"):
+            ctx.spans.add(name[0].start, tok.end, ADDRESS)
+    for tok in toks:  # "Low Farm, Sadberge Road", "at Fir Tree Farm", "Flat 4 Oak House": a house's name
+        if not tok.is_cap or tok.lower not in _CAP_HOUSE_WORDS or tok.i in ctx.protected \
+                or not ctx.spans.free(tok.start, tok.end):
+            continue
+        name = _street_name(ctx, tok.i)
+        if not name or not all(t.is_cap for t in name if t.is_word) or any(t.i in ctx.protected for t in name) \
+                or (len(name) == 1 and name[0].lower in _KIND_OF_HOUSE):
+            continue  # "a Safe House", "Care Home": a kind, not a house's name
+        i = name[0].i - 1
+        if i >= 0 and toks[i].text == "The":
+            i -= 1
+        if i < 0 or toks[i].lower in ("at", "called", "named", ",", ":", "address") or _house_number(toks[i]):
+            start = name[0].start
+            if i >= 1 and _house_number(toks[i]) and toks[i - 1].lower in FLAT_WORDS:
+                start = toks[i - 1].start  # "Flat 4 Oak House"
+            ctx.spans.add(start, tok.end, ADDRESS)
+    for tok in toks:  # "lives at The Laurels", "a house called The Laurels", "Flat 2, The Maltings,"
+        if tok.text != "The" or tok.i < 2 or tok.i + 1 >= len(toks):
+            continue
+        prev, before = toks[tok.i - 1], toks[tok.i - 2]
+        cued = (prev.lower == "at" and before.lower in _STRONG_CUES) or (
+            prev.lower == "called" and before.lower in ("house", "home", "flat", "farm", "cottage")) or (
+            prev.text == "," and _house_number(before) and (
+                not ctx.spans.free(before.start, before.end) or (before.i >= 1 and toks[before.i - 1].lower in FLAT_WORDS)))
+        if not cued:
+            continue
+        end = tok.i + 1
+        while end < len(toks) and end - tok.i <= 2 and toks[end].is_cap and toks[end].is_word \
+                and toks[end].lower not in names.words().blocked and end not in ctx.protected \
+                and ctx.spans.free(toks[end].start, toks[end].end):
+            end += 1
+        if end > tok.i + 1:
+            ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "flat 3" without a street
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
             ctx.spans.add(tok.start, nxt.end, ADDRESS)
+    for tok in toks:  # "she lives on pendower", "he lives off Brankin": a street no dictionary knows
+        if tok.i < 2 or tok.lower not in ("on", "off") or toks[tok.i - 1].lower not in _STRONG_CUES - {"house", "home", "flat", "address"}:
+            continue
+        if tok.i + 1 >= len(toks):
+            continue
+        nxt = toks[tok.i + 1]
+        if nxt.is_word and nxt.lower not in lex.known and nxt.i not in ctx.protected and nxt.i not in in_area \
+                and nxt.lower not in names.words().blocked and not names.is_given_name(nxt.text) \
+                and ctx.spans.free(nxt.start, nxt.end):
+            ctx.spans.add(nxt.start, nxt.end, ADDRESS)
+    _town_after(ctx, in_area)
+
+
+def _town_after(ctx: Context, in_area: set[int]) -> None:
+    """"12 Elm Road, Eaglescliffe": the village or town written after an address, unless the area's
+    lists know it (a town stays, an estate or village is a [PLACE])."""
+    toks = ctx.tokens
+    ends = {tok.end: tok.i for tok in toks}
+    lex = lexicon()
+    blocked = names.words().blocked
+    for span in [s for s in ctx.spans.items if s.label == ADDRESS]:
+        i = ends.get(span.end)
+        if i is None or i + 2 >= len(toks) or toks[i + 1].text != ",":
+            continue
+        j, last = i + 2, None
+        while j < len(toks) and j - i <= 6:
+            tok = toks[j]
+            if last is not None and tok.text == "-" and not tok.ws and j + 1 < len(toks):
+                j += 1  # "Chester-le-Street"
+                continue
+            lone = tok.is_word and tok.lower not in blocked and j not in ctx.protected and j not in in_area \
+                and tok.lower not in STREET_WORDS and ctx.spans.free(tok.start, tok.end)
+            if not lone or not (tok.is_cap or (tok.is_lower and (last is not None or tok.lower not in lex.ordinary))):
+                break
+            if last is not None and toks[j - 1].text != "-" and (not tok.is_cap or toks[j - 1].nl_before):
+                break
+            last = j
+            j += 1
+        if last is not None and not all(toks[k].lower in lex.ordinary for k in range(i + 2, last + 1) if toks[k].is_word):
+            ctx.spans.add(toks[i + 2].start, toks[last].end, ADDRESS)
 
 
 # --- Schools --------------------------------------------------------------------------------
@@ -303,7 +452,7 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower in _ATTEND and tok.i + 1 < len(toks):
         return tok.i + 1
     # "her school is Eastbrook", "school: Kingsmead", "the school (Eastbrook)", "school at Eastbrook"
-    if tok.text in ("is", "was", ":", "-", "(", "at") and tok.i >= 1 and tok.i + 1 < len(toks):
+    if tok.text in ("is", "was", ":", "-", "(", "at", ",") and tok.i >= 1 and tok.i + 1 < len(toks):
         prev = toks[tok.i - 1]
         if prev.text == "'s" and tok.i >= 2:
             prev = toks[tok.i - 2]
@@ -312,8 +461,10 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
         return None
     prev = toks[tok.i - 1]
-    if prev.lower in _PUPIL - {"year", "yr", "y"}:
+    if prev.lower in _PUPIL - {"year", "yr", "y"} or prev.lower in ("kids", "started", "starting", "schools"):
         return tok.i + 1
+    if prev.lower == "year" and tok.i >= 2 and toks[tok.i - 2].lower == "of":
+        return tok.i + 1  # "her head of year at oakfield"
     # "year 9 at", "yr 10 at", "Y11 at"
     if prev.text.isdigit() and tok.i >= 2 and toks[tok.i - 2].lower in ("year", "yr", "y"):
         return tok.i + 1
@@ -367,7 +518,9 @@ def schools(ctx: Context) -> None:
             continue
         head: list[Token] = []
         j = start
-        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at")  # after "her school is"
+        # a lower-case word no dictionary knows too: "her school is brackenhill", "excluded from kirkbridge"
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", ",", "from") \
+            and not names.is_given_name(toks[start].text)
         while j < len(toks) and len(head) < 3 and (toks[j].is_cap or (
                 named and j == start and toks[j].is_lower and toks[j].is_word and toks[j].lower not in lexicon().ordinary)) \
                 and toks[j].lower not in _openers() \
@@ -375,12 +528,35 @@ def schools(ctx: Context) -> None:
                 and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
             head.append(toks[j])
             j += 1
+        if len(head) == 1 and head[0].lower in ("st", "saint") and j < len(toks) and toks[j].is_word \
+                and toks[j].lower not in _openers() and ctx.spans.free(toks[j].start, toks[j].end):
+            head.append(toks[j])  # "her school is st cuthberts"
+            j += 1
         if head and j < len(toks) and toks[j].text == "'s":
             head.append(toks[j])
         # after "attends" a word of its own ("attends Scouts" is a club); after "year 9 at" any
         if head and (toks[start - 1].lower not in _ATTEND
                      or any(t.is_word and t.lower not in lexicon().ordinary for t in head)):
             ctx.spans.add(head[0].start, head[-1].end, SCHOOL)
+    # "she goes to egglescliffe", "he's at conyers": one lower-case word no dictionary, name list
+    # or place list knows, after going to or being at
+    lex = lexicon()
+    for tok in toks:
+        if tok.i < 2 or not tok.is_lower:
+            continue
+        prep, verb = toks[tok.i - 1].lower, toks[tok.i - 2].lower
+        going = (prep == "to" and verb in _GO) or (prep == "at" and verb in ("'s", "is", "was", "goes", "go", "went"))
+        if not going or tok.lower in lex.ordinary:
+            continue
+        if not tok.is_word or len(tok.text) < 4 or tok.i in ctx.protected or tok.lower in names.words().blocked \
+                or names.is_given_name(tok.text) or not ctx.spans.free(tok.start, tok.end):
+            continue  # "goes to jayden": a person (the name rule takes it)
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if nxt is not None and (nxt.text == "'s" or nxt.lower in ("house", "flat", "place", "mum", "dad", "nan")
+                                or (not tok.ws and nxt.text not in (",", "!", "?", ";", ")", ".")) or (
+                                    nxt.text == "." and not nxt.ws and nxt.i + 1 < len(toks))):
+            continue  # "childnet.com/parents" is a link
+        ctx.spans.add(tok.start, tok.end, SCHOOL)
     # "goes to St Aidan's": a saint's name after going to a place
     for tok in toks:
         if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:

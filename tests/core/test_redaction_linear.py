@@ -53,6 +53,20 @@ ADVERSARIAL = [
     ("date", "dob1/1/"), ("date", "dob 1/1"), ("date", "born in the year "), ("date", "1-jan-1"), ("address", "to 1 Xyzzy "),
     ("school", "school is "), ("school", "school: X "), ("school", "school ("), ("address", "at oak avenue "),
     ("handle", "a_1 on snap "), ("handle", "x on "), ("handle", "user is "),
+    ("name", "called dev "), ("name", "x-leigh "), ("name", "the mccarthy "), ("address", "corner of x street "),
+    ("address", "on the x street "), ("address", "47, front street "), ("address", "on x hill "),
+    ("address", "lives at x farm "), ("address", "lives at 2 the "), ("school", "goes to northwood "),
+    ("school", "goes to xyzzy "), ("school", "is st "), ("name", "kacper "), ("name", "Blessing told "),
+    ("address", "31 the crescent "), ("address", "middleton st george "),
+    ("address", "at Fir Tree Farm "), ("address", "Farm "), ("address", "lives at The "), ("address", "1, The X "),
+    ("address", "number twelve x road "), ("address", "about x street "),
+    ("address", "1 x road, Xyz "), ("address", "1 x road, a-b-"),
+    ("date", "born in the summer of "), ("date", "born late "), ("date", "yob "),
+    ("name", "miss wood at "), ("name", "the kowalskis "),
+    ("address", "lives in oak close "), ("address", "live on Beech Way "),
+    ("school", "excluded from kirkbridge "), ("school", "school, x, "), ("school", "head of year at "),
+    ("date", "born a b c d e "), ("date", "born in in in "),
+    ("address", "lives on xyzzy "),
 ]
 
 
