@@ -635,6 +635,10 @@ def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
     victim = hit.slots.get("v")
     if victim is None:
         return True
+    soft = {t.lower_ for t in doc[hit.start: victim]} & {"come", "get", "find", "take", "end"}
+    if soft and (_agent(doc, hit) in _CARER_AGENTS or (_agent(doc, hit) in {"he", "she", "they"} and any(
+            t.lower_ in _CARER_AGENTS - {"i", "we", "you"} for t in doc[max(0, hit.start - 6): hit.start]))):
+        return False  # "my mum said she'll come for me after school", "dad will get me"
     if doc[victim].lower_ in _lexicon()["FAMILY"]:
         return (victim > 0 and doc[victim - 1].lower_ in {"my", "our"}) or (
             victim > 1 and doc[victim - 2].lower_ in {"my", "our"})
@@ -652,6 +656,23 @@ def _not_followed_by_noun(doc: Doc, hit: Hit) -> bool:
                    "somewhere", "with", "inside", "hostage", "prisoner", "tied", "trapped"}
 
 
+def _not_removed_from(doc: Doc, hit: Hit) -> bool:
+    """"Taken off the street" is a kidnap; "taken off the bus for not having a ticket", "taken
+    off the team" or "taken off her meds" is someone removed from something."""
+    off = next((i for i in range(hit.start, min(hit.end + 1, len(doc))) if doc[i].lower_ == "off"), None)
+    if off is None:
+        return True
+    after = [t.lower_ for t in doc[off + 1: off + 4]]
+    if not after:
+        return True
+    if after[0] in _lexicon()["REMOVED_FROM"]:
+        return False
+    if after[0] in {"the", "a", "an", "her", "his", "their", "my", "our", "its"} and len(after) > 1:
+        noun = after[1] if after[1] not in {"school", "local", "last", "first", "next"} else after[-1]
+        return noun not in _lexicon()["REMOVED_FROM"]
+    return True
+
+
 def _not_official(doc: Doc, hit: Hit) -> bool:
     """"Social services have taken her into care" is not an abduction."""
     words = {t.lower_ for t in doc}
@@ -660,6 +681,37 @@ def _not_official(doc: Doc, hit: Hit) -> bool:
     if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
         official = official | {"care"}  # "taken into care"; not "a girl from our care home"
     return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
+
+
+def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"He's driving me somewhere" is danger; "dad's driving us somewhere for my birthday", or
+    a bus going the wrong way, is not: someone other than a carer drives, and a person ("he",
+    "the man") is named."""
+    words = {t.lower_ for t in doc}
+    if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & {"bus", "train", "satnav",
+                                                               "sat", "taxi", "uber", "birthday",
+                                                               "surprise", "holiday"}:
+        return False
+    return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+
+
+def _images_held_over(doc: Doc, hit: Hit) -> bool:
+    """A threat to spread "them"/"it" is sextortion when images were named before it and the
+    threat is used as leverage ("unless he pays", "or she has to meet him") or says
+    "threatening"; "the school will send them home tomorrow" is not."""
+    lex = _lexicon()
+    before = {t.lower_ for t in doc[: hit.start]}
+    if not before & (lex["IMAGE"] | lex["SEXUAL_IMAGE"]) - {"messages", "texts", "chats", "film"}:
+        return False
+    if "a" in hit.slots and not _agent_is_other(doc, hit):
+        return False
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    if doc[hit.start].lower_.startswith("threat"):
+        return True
+    after = " ".join(t.lower_ for t in doc[hit.end: hit.end + 14])
+    return bool(re.search(r"\b(unless|or else|otherwise|if (he|she|they) (do|does|did) n't|pay|pays|"
+                          r"money|£|more|meets?)\b", after))
 
 
 def _exposure_context(doc: Doc) -> bool:
@@ -789,6 +841,13 @@ def _risky_company(doc: Doc) -> bool:
             return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
+        return True
+    # a place the child does not know ("a town he doesn't know"), or secrecy ("says I can't tell
+    # anyone", "told her not to tell her mum", "it's a secret")
+    if re.search(r"\b(town|city|area|place|house|flat|address|street|estate) (he|she|they|i|we) "
+                 r"(do n't|does n't|did n't) know\b", text) or re.search(
+            r"\b(ca n't|cannot|can not|not to|must n't|never to|do n't) (tell|say|let) "
+            r"(anyone|anybody|no one|noone|my|her|his|their|your|mum|dad|the)\b|\bsecret\b", text):
         return True
     # an adult's age: 20 or more, or 18-19 with a child of 15 or under ("a 19 year old lad
     # taking my 17 year old to the cinema" is not danger by itself)
@@ -978,12 +1037,12 @@ RULES: tuple[Rule, ...] = (
         "SUBJ AUX+ taken by|away|off",
         ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
          "into|in|towards _2 car|van|boot|taxi|motor|truck"),
-    ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    ), check=_all(_not_followed_by_noun, _not_official, _not_removed_from)),
     # --- emergency: "... watched her get pulled into the back of a car": the victim is named
     # earlier in the sentence
     Rule("emergency.abduction_seen", E, STRONG, (
         ("get|got|getting|being pulled|pushed|shoved|dragged|bundled|forced|thrown|grabbed "
-         "into|in _4 car|van|boot|taxi|motor|truck"),
+         "into|in _6 car|van|boot|taxi|motor|truck"),
     ), check=_not_official, lookback=True),
     # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
     # to his room", "she's been taken to another town by the men", "he has her in his car"
@@ -994,6 +1053,14 @@ RULES: tuple[Rule, ...] = (
         "SUBJ AUX+ picked|collected|taken ADV? up? by _3 DANGER_PERSON",
         "driving|drove|driven|gone|went|ran ADV? off|away with OBJ",
     ), check=lambda doc, hit: _dangerous_company(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: a child being driven off now. "he's driving me somewhere and won't say
+    # where", "he said he'd take me home but we're on the motorway going the wrong way"
+    Rule("emergency.driven_off", E, STRONG, (
+        ("@a:AGENT BE_PRES ADV* driving|taking|dragging|bringing @v:me|us ADV? "
+         "somewhere|away|off|round|around|miles|out"),
+        "@a:AGENT BE_PRES ADV* driving|going|heading _3 the wrong way",
+        "@v:we BE_PRES _6 going|heading|driving _3 the wrong way",
+    ), check=_driver_not_carer),
     # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
     Rule("emergency.weapon", E, STRONG, (
         "HAVE_V _? _? WEAPON",
@@ -1064,10 +1131,14 @@ RULES: tuple[Rule, ...] = (
         "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep|do|carry|take",
         ("SUBJ AUX+ told|ordered|made|expected|supposed|meant|due|asked ADV? to "
          "go|meet|see|come|stay|deliver|drop|work|sleep"),
-        ("told|tells|telling|wants|asked|asking|ordered|ordering @v:me|us|her|him|them ADV? to "
+        ("told|tells|telling|wants|asked|asking|ordered|ordering OBJ ADV? to "
          "ADV? go|meet|see|come|stay|deliver|drop|sleep|be|take|carry"),
+        # "the men said they'll come for her after school"
+        "@a:AGENT WILL+ ADV? come|coming|be|call|calling ADV? round|back? for|after|to get? OBJ",
         "ARRANGE_V ADV? to ADV? meet|see|visit ADV? _2 DANGER_PERSON|him|them",
         "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit",
+        # "my 14 year old has gone to meet a man", "she's snuck out to see him"
+        "SUBJ HAVE|'s ADV* gone|went|left|snuck|sneaked|run|ran ADV? off|out? ADV? to ADV? meet|see|visit|stay",
     ), check=_planned_danger),
     # --- emergency: a child being moved now, with risky company or to another town.
     # "he's driving her to another city", "they're moving him to a different flat"
@@ -1100,6 +1171,14 @@ RULES: tuple[Rule, ...] = (
         ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show "
          "@v:her|his|their _? IMAGE|SEXUAL_IMAGE"),
     ), check=_agent_is_other, victims=(THIRD,)),
+    # --- emergency: the same threat when the images were named earlier and the threat says
+    # "them" or "it": "a man has my son's videos and says he'll post them unless he pays"
+    Rule("emergency.sextortion_elided", E, CURRENT, (
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show|put "
+         "@x:them|it|those|these|everything"),
+        "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show|put @x:them|it|those|these|everything",
+    ), check=lambda doc, hit: _images_held_over(doc, hit), victims=(THIRD,), lookback=True,
+        hypo_ok=True),
     # --- emergency: a threat to kill or seriously hurt a specific child, reported now
     Rule("emergency.threat_to_kill", E, CURRENT, (
         ("SUBJ WILL+ ADV? be|get ADV? "
@@ -1111,6 +1190,10 @@ RULES: tuple[Rule, ...] = (
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
         "SUBJ BE_PRES ADV* a? dead man|meat|boy|girl|kid",
+        ("threatening|threatened|threatens|threaten|going|gon ADV? to|na ADV? set ADV? fire|light to? _? "
+         "our|my|his|her|their|your house|home|flat|car|door|family"),
+        ("threatening|threatened|threatens|threaten|going|gon ADV? to|na ADV? torch|firebomb|petrol|"
+         "smash|wreck|trash|burn ADV? up|down? _? our|my|his|her|their|your house|home|flat|car|door"),
         ("WILL ADV? to? ADV? break|snap|smash|cut|slash @v:his|her|their _? "
          "legs|leg|arms|arm|neck|fingers|face|jaw|knees|kneecaps|teeth|head"),
         ("her|his|their family|families|mum|dad|brother|sister WILL+ ADV? be|get ADV? "
@@ -1272,7 +1355,10 @@ RULES: tuple[Rule, ...] = (
         ("take|takes|took|taking|drive|drives|drove|bring|brings|brought|send|sends|sent "
          "@v:me|us _3 PLACE|parties|party|meets"),
         "made|makes|make|making @v:me|us",
-        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT",
+        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        # "i get driven to a flat and made to have sex with his mates"
+        ("@v:i|we ADV* get|got|getting|am|'m|was|were|been|being _6 and|then ADV? made|forced|paid "
+         "ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
     ), check=_all(_act_is_abusive, _agent_is_other, _took_me_somewhere, _made_me_alone),
         victims=_ME),
     # --- disclosure: my images shared or held over me. "he'll share my pictures",
@@ -1371,6 +1457,8 @@ RULES: tuple[Rule, ...] = (
     # asking me for pics", "send one or else", "he wants a video of me"
     Rule("disclosure.image_request", D, DISCLOSE, (
         "REQUEST_V ADV? @v:me|us _3 for _2 IMAGE",
+        # "asking me and my mate (both 12) for pics"
+        "REQUEST_V ADV? @v:me|us and|& my|our? _ (? _? _? _? _? )? ADV? for _2 IMAGE|SEXUAL_IMAGE",
         "REQUEST_V ADV? for _2 IMAGE",
         "REQUEST_V ADV? a|some|more? IMAGE of @v:me|us|myself",
         "send|sending ADV? _2 or else|otherwise",
@@ -1482,6 +1570,7 @@ class _Context:
     historic_clauses: set[int]  # clauses with "last year", "used to" ...
     historic_sents: set[int]
     classify_sents: set[int]  # "..., is that CSE?", "which model": a description to classify
+    now_tokens: set[int]  # where an immediacy or planned-time cue starts
 
 
 def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
@@ -1662,6 +1751,9 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         historic_clauses={clause_of[a] for a, _ in historic},
         historic_sents={sent_of[a] for a, _ in historic},
         classify_sents={sent_of[a] for a, _ in spans.get("CLASSIFY_FRAME", [])},
+        now_tokens={a for name in ("IMMEDIATE_EXPLICIT", "IMMEDIATE_WEAK", "IMMEDIATE_PLANNED")
+                    for a, b in spans.get(name, []) if not set(range(a, b)) & not_now
+                    and doc[a:b].text.lower() not in {"since", "still", "yet"}},
     )
 
 
@@ -1747,6 +1839,8 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     frame = _after_mark(ctx, ctx.frame_marks, hit)
     if mark is None and frame is None:
         return False
+    if _turned_to_now(ctx, max(m for m in (mark, frame) if m is not None), hit):
+        return False
     if mark is not None and frame is None and any(
             t.lower_ == "now" and ctx.doc[t.i - 1].lower_ in {"and", "but", "so", ","}
             for t in ctx.doc[mark + 1: hit.start] if t.i > 0):
@@ -1769,6 +1863,19 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     # "what if he shares my pics, he says he will tomorrow": a real abuser's stated threat
     definite = {"he", "she", "they", "him", "them", "my", "his", "this", "that", "xxname"}
     return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
+
+
+def _turned_to_now(ctx: _Context, mark: int, hit: Hit) -> bool:
+    """A long message that opens with a question, a worry or a hypothetical and then turns to
+    what is happening ("I was reading about the signs because ..., but he hasn't come home
+    tonight"): a "but" (or "anyway") after the marker, and a now or soon cue after that, in the
+    same sentence as the match. The marker no longer covers the match."""
+    sent = ctx.sent_of[hit.start]
+    turns = [t.i for t in ctx.doc[mark + 1: hit.start] if t.lower_ in {"but", "however", "anyway"}
+             and ctx.sent_of[t.i] == sent]
+    if not turns:
+        return False
+    return any(i > turns[-1] and ctx.sent_of[i] == sent for i in ctx.now_tokens)
 
 
 def _quoted(ctx: _Context, hit: Hit) -> bool:
@@ -1816,8 +1923,23 @@ def _victim_ok(ctx: _Context, hit: Hit) -> tuple[bool, str]:
             _determiner(ctx.doc, index) in {"my", "our"}:
         victim = FIRST  # "he'll hurt my mum": a threat against the speaker's family
     if victim == PLURAL:
+        if _present_group(ctx, index) and GENERIC in hit.rule.victims:
+            return True, GENERIC  # judged as "a child": it needs a now cue to be an emergency
         return False, victim
     return victim in hit.rule.victims, victim
+
+
+def _present_group(ctx: _Context, i: int) -> bool:
+    """A group of real children there now ("the girls from the estate ... there are three of
+    them up there now", "two boys"), not children in general: "the" or a number before the
+    noun, an immediacy cue in the sentence, and no question."""
+    doc = ctx.doc
+    sent = ctx.sent_of[i]
+    if sent in ctx.questions or sent not in ctx.any_now or ctx.doc[i].lower_ in {"people", "victims"}:
+        return False
+    before = [t for t in doc[max(0, i - 3): i] if ctx.sent_of[t.i] == sent]
+    return bool(before) and (before[-1].lower_ in {"the", "two", "three", "four", "five", "some",
+                                                   "few", "several"} or before[-1].like_num)
 
 
 def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:

@@ -1,0 +1,87 @@
+"""Issue 12, second round: threats, moved/taken and planned harm said in more ways, long
+messages that open with a question or a habit and then say what is happening now, and the
+false alarms that came from "taken off" and from carers' ordinary plans.
+
+All wording here is written for these tests (never the blind sets'). Each family has
+negatives of the kind that must stay quiet, and the typed form answers never alarm. The new
+patterns' linear time is tested with the others in test_rule_families.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cse_core.safety import DISCLOSURE, EMERGENCY, check
+
+THREATS = [
+    "a man has got my son's videos and is threatening to post them unless he pays",
+    "someone online has pictures of my daughter and says they'll put them on instagram unless she sends more",
+    "a stranger has a clip of my nephew and says he'll send it to his whole school unless he pays £300",
+    "they've threatened to set fire to our house because my son owes them",
+    "the men who want my brother's money are threatening to torch our car",
+]
+MOVED = [
+    "he's been sent to sell in a town he doesn't know",
+    "he said he'd drive me home but we're on the motorway now going the wrong way",
+    "he's driving me somewhere and won't tell me where, i'm 14",
+    "from the cafe window I just saw a boy of about 12 get shoved into the back of a silver van by a man",
+]
+PLANNED = [
+    "he's told my son to be at the bus station at 6 with a bag",
+    "the men said they'll come for her after school",
+    "he's picking me up at midnight and says i can't tell anyone",
+    "I usually just read the guidance for work but tonight my 14 year old has gone to meet a man "
+    "in his 30s and isn't answering, what should I do?",
+]
+GROUPS_NOW = [
+    "the man next door keeps giving the boys from our street vodka, there are four of them in his flat now",
+]
+LONG_TURN = [
+    "sorry if this is the wrong place, I'm an aunt and I have my nephew most weekends, I came on to "
+    "read about the warning signs because I've been concerned about some older boys he knows, but he "
+    "hasn't come home tonight and it's been six hours and his phone is switched off. Do I wait or "
+    "ring someone?",
+]
+CHILD = [
+    "on saturdays i get driven to a flat and made to have sex with his friends",
+    "a guy on a game is asking me and my mate (we're both 13) for pics",
+    "this man keeps asking me and my cousin for nudes",
+]
+QUIET = [
+    # removed from something, not taken away
+    "my daughter got taken off the bus for not having a ticket",
+    "my son was taken off the team for missing training",
+    "she's been taken off her medication by the gp",
+    # carers' plans and ordinary sending of photos
+    "my mum said she'll come for me after school",
+    "my dad will get me at 5",
+    "the school has the photos from the trip and says they'll send them home tomorrow",
+    "my daughter's photos from the party are lovely, her friend will send them to me later",
+    "the teacher asked me and my friend for photos of our project",
+    "my dad's driving us somewhere for my birthday and won't tell me where",
+    "we're going the wrong way, the satnav is rubbish",
+    # children in general, questions
+    "in the guidance, why are the girls given vodka by the men?",
+    "gangs give children drugs and take them to flats",
+    "what should I do if a child goes missing, but tonight I just want to read",
+    "what are the signs of grooming, but I need the answer quickly",
+    "if a girl is held at a flat, but the police are there now, who do I call?",
+]
+FORM_ANSWERS = ["high", "14", "no", "she's got a social worker", "year 9", "skip", "medium", "yes",
+                "she's 14", "low risk"]
+
+
+@pytest.mark.parametrize("text", THREATS + MOVED + PLANNED + GROUPS_NOW + LONG_TURN)
+def test_adult_or_child_reports_danger(text: str) -> None:
+    assert check(text).kind == EMERGENCY, text
+
+
+@pytest.mark.parametrize("text", CHILD)
+def test_child_disclosing(text: str) -> None:
+    assert check(text).kind == DISCLOSURE, text
+
+
+@pytest.mark.parametrize("text", QUIET + FORM_ANSWERS)
+def test_stays_quiet(text: str) -> None:
+    assert check(text).kind is None, (text, check(text))
+
