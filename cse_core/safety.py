@@ -639,6 +639,8 @@ def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
     if soft and (_agent(doc, hit) in _CARER_AGENTS or (_agent(doc, hit) in {"he", "she", "they"} and any(
             t.lower_ in _CARER_AGENTS - {"i", "we", "you"} for t in doc[max(0, hit.start - 6): hit.start]))):
         return False  # "my mum said she'll come for me after school", "dad will get me"
+    if soft and _next(doc, victim + 1) in {"home", "back", "to", "out", "from", "a", "some", "up", "off"}:
+        return False  # "he said he'd take me home", "she'll get me from school"
     if doc[victim].lower_ in _lexicon()["FAMILY"]:
         return (victim > 0 and doc[victim - 1].lower_ in {"my", "our"}) or (
             victim > 1 and doc[victim - 2].lower_ in {"my", "our"})
@@ -693,6 +695,19 @@ def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
                                                                "surprise", "holiday"}:
         return False
     return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+
+
+def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
+    """The promised lift home is only danger when the message then says it went elsewhere:
+    "but" and now, a motorway, miles away, the wrong way, somewhere unknown."""
+    if doc[hit.start].lower_ not in {"said", "says", "promised", "offered"}:
+        return True
+    after = [t.lower_ for t in doc[hit.end:]]
+    if "but" not in after:
+        return False
+    rest = set(after[after.index("but"):])
+    return bool(rest & {"now", "motorway", "miles", "wrong", "somewhere", "instead", "wo", "wont",
+                        "wouldn't", "refusing", "wherever", "unknown"})
 
 
 def _images_held_over(doc: Doc, hit: Hit) -> bool:
@@ -1060,7 +1075,10 @@ RULES: tuple[Rule, ...] = (
          "somewhere|away|off|round|around|miles|out"),
         "@a:AGENT BE_PRES ADV* driving|going|heading _3 the wrong way",
         "@v:we BE_PRES _6 going|heading|driving _3 the wrong way",
-    ), check=_driver_not_carer),
+        # a lift home that went elsewhere: "he said he'd drop me home but now we're miles away"
+        ("said|says|promised|offered @a:AGENT? WILL? ADV? to? take|drive|bring|drop|give @v:me|us ADV? "
+         "a? lift? home|back"),
+    ), check=lambda doc, hit: _driver_not_carer(doc, hit) and _lift_gone_wrong(doc, hit)),
     # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
     Rule("emergency.weapon", E, STRONG, (
         "HAVE_V _? _? WEAPON",
@@ -1602,7 +1620,7 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
     if not words:
         return False
     if any(t.text == "?" for t in words):
-        return True
+        return not _asks_only_what_to_do(words)
     # a wh-word opening any clause: "I'm writing a training session, what are signs ..."
     for i, tok in enumerate(words):
         if i == 0 or words[i - 1].text in _CLAUSE_PUNCT or words[i - 1].lower_ in _CLAUSE_WORDS:
@@ -1612,6 +1630,25 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
             if i == 0 and tok.lower_ in lex["AUX_Q"] and nxt not in lex["NEG"]:
                 return True
     return False
+
+
+_WHAT_TO_DO = re.compile(
+    r"^(?:what (?:should|do|shall|can|would) (?:i|we) do"
+    r"|(?:should|do|shall|can|must) (?:i|we) (?:ring|call|phone|contact|tell|report|wait|go|do|get)"
+    r"|(?:who|where) (?:should|do|shall|can) (?:i|we) (?:ring|call|phone|contact|tell|report|go))\b")
+
+
+def _asks_only_what_to_do(words: list[Token]) -> bool:
+    """A report that ends by asking what to do ("..., there are three of them up there now,
+    should I ring someone?"): the last clause asks for help and an earlier one of four or more
+    words reports. Such a sentence is not a question about the event."""
+    starts = [0] + [i for i in range(1, len(words)) if words[i - 1].text in _CLAUSE_PUNCT
+                    or words[i - 1].lower_ in {"and", "but", "so"}]
+    last = starts[-1]
+    if last < 4:
+        return False
+    clause = " ".join(t.lower_ for t in words[last:] if not t.is_punct)
+    return bool(_WHAT_TO_DO.match(clause)) and not any(t.text == "?" for t in words[:last])
 
 
 def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
@@ -1784,7 +1821,13 @@ def _victim_class(doc: Doc, i: int) -> str:
         sentence_words = {t.lower_ for t in _sentence_of(doc, i)}
         plural_people = {"children", "kids", "people", "victims", "teenagers", "teens", "pupils",
                          "students", "girls", "boys", "youngsters"} | lex["GENERIC_AGENT"]
-        return PLURAL if sentence_words & plural_people else THIRD
+        if not sentence_words & plural_people:
+            return THIRD
+        # "two of our girls ... they're going back": the group is named with "our", "my"
+        groups = [t for t in _sentence_of(doc, i) if t.lower_ in plural_people]
+        specific = all(_determiner(doc, t.i) in lex["SPECIFIC_DET"] and t.lower_ not in lex["GENERIC_AGENT"]
+                       for t in groups)
+        return THIRD if specific else PLURAL
     if word in lex["P3"] or word in lex["RELATION"]:
         return THIRD
     if word in lex["INDEF"]:

@@ -24,6 +24,8 @@ MOVED = [
     "he's been sent to sell in a town he doesn't know",
     "he said he'd drive me home but we're on the motorway now going the wrong way",
     "he's driving me somewhere and won't tell me where, i'm 14",
+    "i got in his van cos he said hed drop me home but now were miles away",
+    "he offered to drop me home but now we're miles out of town and he won't stop",
     "from the cafe window I just saw a boy of about 12 get shoved into the back of a silver van by a man",
 ]
 PLANNED = [
@@ -34,6 +36,12 @@ PLANNED = [
     "in his 30s and isn't answering, what should I do?",
 ]
 GROUPS_NOW = [
+    "the man next door keeps giving the girls from the estate drink, there are three of them up there "
+    "now, should I ring someone?",
+    "Sorry it's long. I'm a scout leader, we meet on a Monday and normally it's fine, I was going to ask "
+    "about the referral process for a girl we're worried about generally, but tonight two of our girls "
+    "(12 and 14) have arrived really drunk and said a man at the shops gave them the drink and they're "
+    "going back to him after we finish. What should we do?",
     "the man next door keeps giving the boys from our street vodka, there are four of them in his flat now",
 ]
 LONG_TURN = [
@@ -55,6 +63,10 @@ QUIET = [
     # carers' plans and ordinary sending of photos
     "my mum said she'll come for me after school",
     "my dad will get me at 5",
+    "he said he'd take me home and he did",
+    "children are often groomed online and they're going to meet men later",
+    "my students are lovely and they're going to a party tonight at a friend's house",
+    "how do gangs recruit children, what should I do?",
     "the school has the photos from the trip and says they'll send them home tomorrow",
     "my daughter's photos from the party are lovely, her friend will send them to me later",
     "the teacher asked me and my friend for photos of our project",
