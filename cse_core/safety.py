@@ -1012,6 +1012,8 @@ _SUPPLY_PATTERNS = (
     "SUBJ BE_PRES ADV* being|getting ADV* given|plied|fed|supplied|sold|injected _3 DRUG",
     "keep|keeps ADV? SUPPLY_ING OBJ ADV? _3 DRUG",
     "HAVE ADV* been ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
+    # "a man keeps buying cans for a group of girls"
+    "BE_PRES|keep|keeps ADV* SUPPLY_ING _2 DRUG for|to _3 OBJ",
 )
 # Images asked for or demanded from a child (two rules: coerced, or only asked)
 _IMAGE_DEMAND_PATTERNS = (
@@ -1154,7 +1156,7 @@ RULES: tuple[Rule, ...] = (
         # "the men said they'll come for her after school"
         "@a:AGENT WILL+ ADV? come|coming|be|call|calling ADV? round|back? for|after|to get? OBJ",
         "ARRANGE_V ADV? to ADV? meet|see|visit ADV? _2 DANGER_PERSON|him|them",
-        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit",
+        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit|stay|sleep",
         # "my 14 year old has gone to meet a man", "she's snuck out to see him"
         "SUBJ HAVE|'s ADV* gone|went|left|snuck|sneaked|run|ran ADV? off|out? ADV? to ADV? meet|see|visit|stay",
     ), check=_planned_danger),
@@ -1166,6 +1168,8 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT BE_PRES ADV* taking|driving|moving|carrying|trafficking OBJ ADV? away|off|out",
         "SUBJ AUX+ ADV* MOVE_PP",
         "MOVE_PAST OBJ",
+        # "they've put her on a train to london with a man"
+        "put|puts|putting OBJ ADV? on|in|into a|the|an _? train|bus|coach|taxi|car|van|plane|uber",
         "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
     ), check=_moved_away),
     # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
@@ -1188,6 +1192,11 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
         ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show "
          "@v:her|his|their _? IMAGE|SEXUAL_IMAGE"),
+        # "he'll share my girl's nudes", "threatening to post my son's pictures"
+        ("@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show|put my|our|his|her|their MOD? MOD? @v:VICTIM 's "
+         "_? IMAGE|SEXUAL_IMAGE"),
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show|put "
+         "my|our|his|her|their MOD? MOD? @v:VICTIM 's _? IMAGE|SEXUAL_IMAGE"),
     ), check=_agent_is_other, victims=(THIRD,)),
     # --- emergency: the same threat when the images were named earlier and the threat says
     # "them" or "it": "a man has my son's videos and says he'll post them unless he pays"
@@ -1270,6 +1279,11 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.dangerous_place", E, CURRENT, (
         ("SUBJ BE_PRES ADV* stuck|trapped|stranded|sat|sitting|waiting|hiding|locked? "
          "in|at|inside|with|round|into _4 PLACE|DANGER_PERSON"),
+        # "she's been in a car with men for hours"
+        "SUBJ HAVE|'s been ADV* in|at|inside|with _4 PLACE|DANGER_PERSON",
+        # "there's a girl of about 12 sitting in a car with three men"
+        ("there BE_PRES ADV* a|an|my|our|this|some? MOD? @v:VICTIM _4 sitting|sat|stuck|waiting|locked|"
+         "hiding|lying in|at|inside|with|into _4 PLACE|DANGER_PERSON"),
         "SUBJ BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
         ("SUBJ HAVE|BE_PRES? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
          "_3 PLACE|DANGER_PERSON"),
@@ -1710,6 +1724,22 @@ def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
         re.search(r"\b(now i 'm|i 'm now|now i am|i am now|i 'm \d\d)\b", text))
 
 
+_SCENE_ING = {"sitting", "standing", "waiting", "crying", "screaming", "lying", "hanging", "being",
+              "getting", "shouting", "sat", "stood", "parked", "knocking", "banging", "hiding"}
+
+
+def _presentative(doc: Doc, sent_of: list[int]) -> set[int]:
+    """"There's a girl of about 12 sitting in a car with three men": a scene in front of the
+    writer is happening now. "there is/are" and a scene word within eight words."""
+    out: set[int] = set()
+    for tok in doc:
+        if tok.lower_ != "there" or _next(doc, tok.i + 1) not in {"is", "'s", "are", "'re"}:
+            continue
+        if any(t.lower_ in _SCENE_ING and sent_of[t.i] == sent_of[tok.i] for t in doc[tok.i + 2: tok.i + 10]):
+            out.add(sent_of[tok.i])
+    return out
+
+
 def _context(det: _Detector, doc: Doc) -> _Context:
     """Find the guard cues of one message: sentences, questions, negation, immediacy,
     hypotheticals, guidance frames, habit, history, screening ratings, who speaks."""
@@ -1726,6 +1756,7 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     weak = {sent_of[a] for a, b in spans.get("IMMEDIATE_WEAK", [])
             if not set(range(a, b)) & not_now}
     # "just" before a verb: "she just rang", "he's just hit her"
+    weak |= _presentative(doc, sent_of)
     weak |= {sent_of[t.i] for t in doc if t.lower_ == "just" and _next(doc, t.i + 1) not in
              {"a", "an", "the", "want", "wanted", "wondering", "curious", "asking", "to", "need",
               "like", "in", "for", "about", "checking", "one", "trying", "because"}}
@@ -1745,7 +1776,9 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     negations = _negations(doc, sent_start)
     historic = spans.get("HISTORIC", [])
     resolved = False
-    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {"with", "covered", "really", "so"}
+    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {
+        "with", "covered", "really", "so", "stoned", "high", "smashed", "mashed", "wrecked", "off",
+        "smelling", "out", "very", "absolutely", "completely"}
     for a, b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
         if _next(doc, b) in hurt:
@@ -1981,6 +2014,9 @@ def _present_group(ctx: _Context, i: int) -> bool:
     if sent in ctx.questions or sent not in ctx.any_now or ctx.doc[i].lower_ in {"people", "victims"}:
         return False
     before = [t for t in doc[max(0, i - 3): i] if ctx.sent_of[t.i] == sent]
+    if len(before) >= 2 and before[-1].lower_ == "of" and before[-2].lower_ in {
+            "group", "bunch", "couple", "load", "gang", "few", "pair", "two", "three", "four"}:
+        return True  # "a group of girls", "two of the boys"
     return bool(before) and (before[-1].lower_ in {"the", "two", "three", "four", "five", "some",
                                                    "few", "several"} or before[-1].like_num)
 

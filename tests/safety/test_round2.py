@@ -35,6 +35,15 @@ PLANNED = [
     "I usually just read the guidance for work but tonight my 14 year old has gone to meet a man "
     "in his 30s and isn't answering, what should I do?",
 ]
+SCENES = [
+    "there's a girl of about 12 sitting in a car with three men in the car park and she looks off her face",
+    "shop worker here, a man keeps buying cans for a group of girls in school uniform outside right now",
+    "my daughter is going to stay the weekend with a man she met online",
+    "they've put her on a train to london with a man",
+    "my daughter's been in a car with men for hours and they're driving around",
+    "my 13 year old came home stoned and says the men in the park gave her pills and want her back tonight",
+    "a man has said he'll share my girl's nudes with everyone at her school",
+]
 GROUPS_NOW = [
     "the man next door keeps giving the girls from the estate drink, there are three of them up there "
     "now, should I ring someone?",
@@ -67,6 +76,12 @@ QUIET = [
     "children are often groomed online and they're going to meet men later",
     "my students are lovely and they're going to a party tonight at a friend's house",
     "how do gangs recruit children, what should I do?",
+    "there's a girl in my class who is sitting with her nan at lunch",
+    "there are some kids sitting in the park with their parents",
+    "she came home and she's fine now",
+    "we're going to stay with my sister for the weekend",
+    "my daughter has been at a friend's house all day",
+    "she's been in a car with men before, last year",
     "the school has the photos from the trip and says they'll send them home tomorrow",
     "my daughter's photos from the party are lovely, her friend will send them to me later",
     "the teacher asked me and my friend for photos of our project",
@@ -83,7 +98,7 @@ FORM_ANSWERS = ["high", "14", "no", "she's got a social worker", "year 9", "skip
                 "she's 14", "low risk"]
 
 
-@pytest.mark.parametrize("text", THREATS + MOVED + PLANNED + GROUPS_NOW + LONG_TURN)
+@pytest.mark.parametrize("text", THREATS + MOVED + PLANNED + SCENES + GROUPS_NOW + LONG_TURN)
 def test_adult_or_child_reports_danger(text: str) -> None:
     assert check(text).kind == EMERGENCY, text
 
