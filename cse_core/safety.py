@@ -579,6 +579,9 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
     words = [t.lower_ for t in tokens]
     if set(words) & lex["DANGER_PERSON"]:
         return True
+    if "boot" in words and words[min(words.index("boot") + 1, len(words) - 1)] not in {"sale", "sales"} \
+            and words[max(words.index("boot") - 1, 0)] in {"car", "the", "a", "his", "their", "van"}:
+        return True  # "in a car boot" (not a car boot sale)
     if set(words) & ({"strange", "unknown", "random", "dodgy", "trap", "crack", "dealer"}
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
@@ -695,6 +698,26 @@ def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
                                                                "surprise", "holiday"}:
         return False
     return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+
+
+def _menacing_presence(doc: Doc, hit: Hit) -> bool:
+    """Someone outside now is danger when the message says why: he follows, stalks or
+    threatens the child, or is a dangerous adult; a carer outside is not."""
+    if doc[hit.slots.get("a", hit.start)].lower_ in _CARER_AGENTS or _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    agent = hit.slots.get("a", hit.start)
+    service = {"taxi", "cab", "bus", "delivery", "lollipop", "cream", "minibus", "escort", "club", "youth"}
+    if (agent > 0 and doc[agent - 1].lower_ in service) or \
+            {t.lower_ for t in doc} & {"booked", "ordered", "arranged"}:
+        return False  # "the taxi man is waiting for my son", "the lift we booked"
+    if not any(t.lower_ in {"outside", "downstairs"} for t in doc[hit.start: hit.end]) or \
+            doc[hit.end - 1].lower_ in {"house", "home", "door", "school", "window", "flat", "gate",
+                                        "gates", "college"}:
+        return True  # the rule's original patterns
+    words = {t.lower_ for t in doc}
+    return bool(words & ({"following", "followed", "follows", "follow", "stalking", "stalked",
+                          "threatening", "threatened", "knife", "gang", "owes", "owe", "debt"}
+                         | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
 
 
 def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
@@ -1136,7 +1159,11 @@ RULES: tuple[Rule, ...] = (
          "house|home|door|school|window|flat|work|gate|gates|college"),
         ("@a:AGENT BE_PRES ADV* waiting|hanging|parked|sat|sitting ADV? for? @v:her|him|them|me|us? ADV? "
          "outside|near|by|round _? house|home|door|school|window|flat|gate|gates|college"),
-    ), check=_not_self_family_kill),
+        # "a man is waiting for my son at the end of the road"
+        "@a:DANGER_PERSON BE_PRES ADV* waiting|lurking|hanging|parked ADV? around? for OBJ",
+        # "he keeps following her home and he's outside now"
+        "@a:AGENT BE_PRES ADV* outside|downstairs ADV? now|again|right|already",
+    ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and _menacing_presence(doc, hit)),
     # --- emergency (needs a time cue: now, tonight, later, after school, this weekend, on the
     # way): harm arranged or about to happen, with adults, strangers or people met online.
     # "he's picking her up after school", "she's meeting him tonight, he's 30", "they're
@@ -1197,7 +1224,7 @@ RULES: tuple[Rule, ...] = (
          "_? IMAGE|SEXUAL_IMAGE"),
         ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show|put "
          "my|our|his|her|their MOD? MOD? @v:VICTIM 's _? IMAGE|SEXUAL_IMAGE"),
-    ), check=_agent_is_other, victims=(THIRD,)),
+    ), check=_agent_is_other, victims=(THIRD,), hypo_ok=True),
     # --- emergency: the same threat when the images were named earlier and the threat says
     # "them" or "it": "a man has my son's videos and says he'll post them unless he pays"
     Rule("emergency.sextortion_elided", E, CURRENT, (

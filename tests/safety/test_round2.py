@@ -43,6 +43,10 @@ SCENES = [
     "my daughter's been in a car with men for hours and they're driving around",
     "my 13 year old came home stoned and says the men in the park gave her pills and want her back tonight",
     "a man has said he'll share my girl's nudes with everyone at her school",
+    "a man is waiting for my son at the end of the road and says he owes him",
+    "they said if she doesn't come to the party they'll send her pictures to everyone",
+    "a man in a van keeps following my daughter home from school and he's outside now",
+    "my son's friend says my son is in a car boot",
 ]
 GROUPS_NOW = [
     "the man next door keeps giving the girls from the estate drink, there are three of them up there "
@@ -82,6 +86,11 @@ QUIET = [
     "we're going to stay with my sister for the weekend",
     "my daughter has been at a friend's house all day",
     "she's been in a car with men before, last year",
+    "my daughter is at a car boot sale with her nan",
+    "my dad's outside now to pick me up",
+    "he's outside now, can I go?",
+    "what if he posts her pictures?",
+    "the taxi man is waiting for my son outside school as booked",
     "the school has the photos from the trip and says they'll send them home tomorrow",
     "my daughter's photos from the party are lovely, her friend will send them to me later",
     "the teacher asked me and my friend for photos of our project",
