@@ -1990,6 +1990,47 @@ def _quoted(ctx: _Context, hit: Hit) -> bool:
     return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
 
 
+_FICTION = {"film", "films", "movie", "soap", "drama", "episode", "programme", "series", "story",
+            "book", "novel", "play", "scene", "script", "scenario", "roleplay", "character",
+            "training", "lesson", "presentation", "leaflet", "poster", "advert", "campaign",
+            "video", "documentary", "study", "game", "exercise", "vignette"}
+_DEPICT = {"shows", "showed", "showing", "depicts", "depicted", "features", "featured", "portrays",
+           "where", "about", "in", "when", "had", "has"}
+
+
+def _fiction_frame(doc: Doc, end: int) -> bool:
+    """Before `end`, in its sentence: "in the soap ...", "the training video shows ...", "a
+    drama where ...": what follows is the material's story, not the writer's report."""
+    sent = _sentence_of(doc, end)
+    words = [t.lower_ for t in sent if t.i < end]
+    for k, word in enumerate(words):
+        if word not in _FICTION:
+            continue
+        before = words[max(0, k - 3): k]
+        after = words[k + 1: k + 3]
+        if not set(before) & {"the", "a", "an", "this", "our", "that", "in"}:
+            continue
+        if "in" in before or set(after) & _DEPICT:
+            return True
+    return False
+
+
+def _fiction(ctx: _Context, hit: Hit) -> bool:
+    """A story told from a film, a soap or training material, about a child who is not the
+    writer's ("my daughter is in a video he's sharing" is still a report)."""
+    victim = hit.slots.get("v")
+    if victim is not None and _determiner(ctx.doc, victim) in {"my", "our"}:
+        return False
+    if victim is not None and ctx.doc[victim].lower_ in _lexicon()["FIRST_SUBJ"] | _lexicon()["FIRST_OBJ"]:
+        return False
+    lex = _lexicon()
+    people = lex["RELATION"] | lex["PERSON"]
+    if any(t.lower_ in {"my", "our"} and {u.lower_ for u in ctx.doc[t.i + 1: t.i + 4]} & people
+           for t in ctx.doc):
+        return False  # the writer's own child is in it
+    return _fiction_frame(ctx.doc, hit.start)
+
+
 def _inverted_question(ctx: _Context, hit: Hit) -> bool:
     """"Is she in danger?", "does he have a knife?": the speaker asks, does not report. A
     request to the bot ("can you help, ...") is not this."""
@@ -2156,7 +2197,7 @@ def _self_report(ctx: _Context, hit: Hit) -> str | None:
 def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
     """The kind this match reports after the guards, or None."""
     ok, victim = _victim_ok(ctx, hit)
-    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit):
+    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit) or _fiction(ctx, hit):
         return None
     if hit.rule.kind == DISCLOSURE:
         return None if ctx.adult_survivor else DISCLOSURE
@@ -2325,7 +2366,8 @@ def read(text: str) -> Reading:
     child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
-    quoted = '"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
+    quoted = ('"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])) or (
+        not ctx.first_person and _fiction_frame(doc, len(doc)))
     # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
     own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
                               " ".join(t.lower_ for t in doc)))

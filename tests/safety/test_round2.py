@@ -47,6 +47,7 @@ SCENES = [
     "they said if she doesn't come to the party they'll send her pictures to everyone",
     "a man in a van keeps following my daughter home from school and he's outside now",
     "my son's friend says my son is in a car boot",
+    "my daughter is in a video he's sharing and he's holding her at his flat",
 ]
 GROUPS_NOW = [
     "the man next door keeps giving the girls from the estate drink, there are three of them up there "
@@ -91,6 +92,9 @@ QUIET = [
     "he's outside now, can I go?",
     "what if he posts her pictures?",
     "the taxi man is waiting for my son outside school as booked",
+    # stories from films, soaps and training material
+    "the training video shows a boy being dragged into a van",
+    "in the soap last night a teenager was kidnapped and held in a flat",
     "the school has the photos from the trip and says they'll send them home tomorrow",
     "my daughter's photos from the party are lovely, her friend will send them to me later",
     "the teacher asked me and my friend for photos of our project",
