@@ -98,6 +98,8 @@ class SafetyCheck(GraphComponent):
             return None
         if reading.settled:
             return None  # past, over, habitual, hypothetical, quoted or asked about: the situation answer
+        if "?" in text and not safety.mentions_danger(text):
+            return None  # an everyday question with no word of danger, abuse or absence in it
         kind = max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))
         if kind == "disclosure" and reading.about_another:
             return "emergency" if reading.now else None  # an adult telling about a child
