@@ -720,6 +720,32 @@ def _menacing_presence(doc: Doc, hit: Hit) -> bool:
                          | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
 
 
+def _threat_not_sanction(doc: Doc, hit: Hit) -> bool:
+    """A threat from someone who is not a carer, and not a sanction ("the school threatened my
+    son with exclusion", "warned her to be careful", "threatened to take her phone")."""
+    if _agent(doc, hit) in _CARER_AGENTS | {"school", "college", "head", "headteacher", "council",
+                                            "landlord", "coach", "manager", "boss"}:
+        return False
+    words = {t.lower_ for t in doc[: hit.start]}
+    if words & {"school", "teacher", "headteacher", "head", "police", "mum", "dad", "council"} and \
+            doc[hit.start].lower_.startswith(("threat", "warn")):
+        return False
+    said = {"said", "says", "saying", "told", "tells", "telling", "warned", "threatened", "messaged",
+            "texted", "message", "messages", "posted", "wrote", "writing", "sent"}
+    veiled = {t.lower_ for t in doc[hit.start: hit.end]} & {"regret", "suffer", "sorry", "in", "over", "off"}
+    if veiled and not {t.lower_ for t in doc[max(0, hit.start - 8): hit.start]} & said:
+        return False  # "my son will regret not revising": only a threat when someone said it
+    after = [t.lower_ for t in doc[hit.end: hit.end + 3]]
+    if after[:1] == ["with"] and set(after[1:]) & {"exclusion", "detention", "eviction", "expulsion",
+                                                  "court", "police", "prosecution", "fine", "fines"}:
+        return False
+    if after[:1] in (["to"], ["not"], ["about"], ["that"], ["off"]) and doc[hit.start].lower_.startswith("warn"):
+        return False  # "warned her to be careful", "warned him about men online"
+    sanctions = {"take", "ground", "ban", "stop", "tell", "report", "call", "exclude", "expel",
+                 "confiscate", "cancel"}
+    return not (len(after) > 1 and after[0] == "to" and after[1] in sanctions)
+
+
 def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
     """The promised lift home is only danger when the message then says it went elsewhere:
     "but" and now, a motorway, miles away, the wrong way, somewhere unknown."""
@@ -1256,6 +1282,20 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT WILL+ ADV? be ADV? waiting|coming|outside ADV? for OBJ",
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
         hypo_ok=True, victims=(THIRD, GENERIC)),
+    # --- emergency: a specific child threatened, said in other words. "the dealer has threatened
+    # my son's sister", "he's going to get shanked after school", "she'll regret it if she
+    # talks", "they'll do him in", "he'll ruin her life and post her pictures"
+    Rule("emergency.threatened", E, CURRENT, (
+        "threatened|threatening|threatens|threaten|warned|warning OBJ",
+        "SUBJ AUX+ being? ADV* threatened|warned",
+        ("SUBJ BE_PRES|WILL+ ADV* going? to? get|getting|be ADV? "
+         "shanked|jumped|stabbed|battered|merked|rushed|bottled|slashed|deaded|shot"),
+        "SUBJ WILL+ ADV? regret|suffer",
+        "SUBJ WILL+ ADV? be ADV? sorry",
+        "WILL+ ADV? do|sort|finish OBJ in|over|off",
+        "WILL+ ADV? _4 and|or SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
+    ), check=lambda doc, hit: _threat_not_sanction(doc, hit) and _not_self_family_kill(doc, hit),
+        victims=(THIRD,)),
     # --- emergency: a threat or demand made of another child ("pay or they'll come to the
     # house", "threatening her and demanding money"); the child's own account is a disclosure
     Rule("emergency.threat_or_demand", E, CURRENT, (
@@ -1487,6 +1527,8 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosure.threat_to_me", D, DISCLOSE, (
         ("WILL|threatening|threatened|threatens|threaten ADV? to? ADV? HARM_V ADV? "
          "my|our? _? @v:FIRST_OBJ|FAMILY"),
+        # "they said they'd come to my house and hurt my family"
+        "WILL ADV? _5 and ADV? HARM_V ADV? my|our _? @v:FIRST_OBJ|FAMILY",
         "knows|know where @v:i|we live|go|am|'m|stay",
     ), check=_threat_victim_mine, hypo_ok=True, victims=(FIRST, GENERIC)),
     # --- disclosure: drugs, drink or money given to me by abusers. "they give me weed",

@@ -19,6 +19,15 @@ THREATS = [
     "a stranger has a clip of my nephew and says he'll send it to his whole school unless he pays £300",
     "they've threatened to set fire to our house because my son owes them",
     "the men who want my brother's money are threatening to torch our car",
+    "my son got a message saying he's going to get shanked when he leaves school",
+    "some lads have told my daughter she'll regret it if she talks to anyone",
+    "they've said they'll do my son in if he doesn't deliver the bag",
+    "someone posted that my son is getting jumped after school today",
+    "my daughter's ex says he'll ruin her life and post her pictures if she doesn't take him back",
+    "the dealer has threatened my son's little sister",
+    "he told my daughter she'll be sorry if she doesn't meet him",
+    "my son is being threatened by older lads who say he owes them £500",
+    "a man is threatening my daughter online saying he'll find her",
 ]
 MOVED = [
     "he's been sent to sell in a town he doesn't know",
@@ -65,6 +74,7 @@ LONG_TURN = [
     "ring someone?",
 ]
 CHILD = [
+    "they said they'd come to my house and hurt my family if i talk",
     "on saturdays i get driven to a flat and made to have sex with his friends",
     "a guy on a game is asking me and my mate (we're both 13) for pics",
     "this man keeps asking me and my cousin for nudes",
@@ -92,6 +102,16 @@ QUIET = [
     "he's outside now, can I go?",
     "what if he posts her pictures?",
     "the taxi man is waiting for my son outside school as booked",
+    # sanctions, warnings and ordinary futures
+    "the school threatened my son with exclusion",
+    "I warned my daughter about men online",
+    "my mum said she'll be sorry she missed the party",
+    "his teacher warned him to stop messing about",
+    "my son will regret not revising",
+    "she'll pay for the tickets tomorrow",
+    "my son is going to get done for speeding lol",
+    "what if someone threatens my child?",
+    "last year a boy threatened my son at school",
     # stories from films, soaps and training material
     "the training video shows a boy being dragged into a van",
     "in the soap last night a teenager was kidnapped and held in a flat",
