@@ -555,8 +555,17 @@ def _leave_not_person(doc: Doc, hit: Hit) -> bool:
     return True
 
 
+_WHEREABOUTS_KNOWN = re.compile(
+    r"\bbut (she|he|they) ('s|is|are|'re) (at|with) (her |his |their |the )?(\w+ )?"
+    r"(club|school|practice|training|nan|nan 's|gran|grandma|grandad|friend|friend 's|mate|mate 's|dad|"
+    r"dad 's|mum|mum 's|aunt|auntie|work|college|cinema|lessons?|rehearsal|swimming)\b")
+
+
 def _missing_not_object(doc: Doc, hit: Hit) -> bool:
-    """"She's missing" yes; "she's missing school" no; "gone" needs "missing/off/with"."""
+    """"She's missing" yes; "she's missing school" no; "gone" needs "missing/off/with"; "she hasn't
+    come home yet but she's at drama club" is known to be somewhere ordinary."""
+    if _WHEREABOUTS_KNOWN.search(" ".join(t.lower_ for t in doc)):
+        return False
     last = doc[hit.end - 1].lower_
     nxt = _next(doc, hit.end)
     if last == "missing":
@@ -744,6 +753,29 @@ def _threat_not_sanction(doc: Doc, hit: Hit) -> bool:
     sanctions = {"take", "ground", "ban", "stop", "tell", "report", "call", "exclude", "expel",
                  "confiscate", "cancel"}
     return not (len(after) > 1 and after[0] == "to" and after[1] in sanctions)
+
+
+_SCHOOL_TIMES = {"break", "breaktime", "lunch", "lunchtime", "detention", "playtime", "isolation",
+                 "class", "school", "talking", "homework", "being", "misbehaving"}
+_DISPUTES = {"argument", "arguments", "fight", "row", "drama", "conversation", "discussion",
+             "debate", "meeting", "mess", "trouble", "gossip", "feud", "beef", "it", "this", "that"}
+
+
+def _not_school_sanction(doc: Doc, hit: Hit) -> bool:
+    """"Kept in at break for talking", "kept back after school" is a sanction, not captivity."""
+    after = {t.lower_ for t in doc[hit.end: hit.end + 4]}
+    return not (doc[hit.end - 1].lower_ in {"kept", "held", "keeping", "holding", "locked"} and after & _SCHOOL_TIMES)
+
+
+def _not_dragged_into_a_dispute(doc: Doc, hit: Hit) -> bool:
+    """"Dragged into an argument", "pulled into the drama" is not an abduction."""
+    after = [t.lower_ for t in doc[hit.end: hit.end + 3]]
+    if after[:1] in (["into"], ["in"]):
+        after = after[1:]
+    elif doc[hit.end - 1].lower_ not in {"into", "in"}:
+        return True
+    words = [w for w in after if w not in {"a", "an", "the", "their", "his", "her", "some"}]
+    return not (words and words[0] in _DISPUTES)
 
 
 def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
@@ -944,6 +976,10 @@ def _planned_danger(doc: Doc, hit: Hit) -> bool:
         lex = _lexicon()
         risky = going_to & (lex["ADULT_COMPANY"] | {"his", "their", "hotel", "trap"})
         return _reluctant_me(doc, hit) or bool(risky and not going_to & {"about", "who", "her", "him"})
+    ordinary = {"gala", "match", "tournament", "trip", "competition", "team", "holiday", "wedding",
+                "residential", "camp", "squad"}
+    if going_to & ordinary and not going_to & _lexicon()["ADULT_COMPANY"]:
+        return False  # "going to a hotel for a swimming gala with the club"
     return _risky_company(doc) or _reluctant_me(doc, hit)
 
 
@@ -1087,7 +1123,7 @@ RULES: tuple[Rule, ...] = (
         "locked|lock|locks OBJ in|up|inside",
         "refusing|refuses|refused ADV? to bring|take|drive|let|give OBJ home|back|go",
         "!NEG_AUX !NEG ADV? bring|take|drive|give OBJ home|back",
-    ), check=_all(_leave_not_person, _held_somewhere)),
+    ), check=_all(_leave_not_person, _held_somewhere, _not_school_sanction)),
     # --- emergency: "they've got her", "they've taken her", "pushed her into a car"
     Rule("emergency.abduction", E, STRONG, (
         "HAVE|'ve|'s got OBJ",
@@ -1103,7 +1139,7 @@ RULES: tuple[Rule, ...] = (
         "SUBJ AUX+ taken by|away|off",
         ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
          "into|in|towards _2 car|van|boot|taxi|motor|truck"),
-    ), check=_all(_not_followed_by_noun, _not_official, _not_removed_from)),
+    ), check=_all(_not_followed_by_noun, _not_official, _not_removed_from, _not_dragged_into_a_dispute)),
     # --- emergency: "... watched her get pulled into the back of a car": the victim is named
     # earlier in the sentence
     Rule("emergency.abduction_seen", E, STRONG, (
@@ -1134,7 +1170,8 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.weapon", E, STRONG, (
         "HAVE_V _? _? WEAPON",
         "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
-    )),
+    ), check=lambda doc, hit: not {t.lower_ for t in doc[max(0, hit.end - 3): hit.end + 3]} & {
+        "fork", "forks", "cutlery", "butter", "toy", "nerf", "water", "plastic", "foam", "pretend", "lunchbox"}),
     # --- emergency: someone is hurting a child as we speak (active or passive progressive)
     Rule("emergency.harm_now", E, STRONG, (
         "BE_PRES ADV* HARM_ING ADV? OBJ",
@@ -1224,7 +1261,7 @@ RULES: tuple[Rule, ...] = (
         # "they've put her on a train to london with a man"
         "put|puts|putting OBJ ADV? on|in|into a|the|an _? train|bus|coach|taxi|car|van|plane|uber",
         "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
-    ), check=_moved_away),
+    ), check=_all(_moved_away, _not_dragged_into_a_dispute)),
     # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
     # vodka", "he's giving my son cocaine", "they're getting her drunk at the flat"
     Rule("emergency.supplying", E, CURRENT, _SUPPLY_PATTERNS,
@@ -2027,6 +2064,8 @@ def _quoted(ctx: _Context, hit: Hit) -> bool:
     """Inside double quotes in a message that frames them as a film, a scenario or training
     material ("a character says \"...\""): not the writer's own report."""
     doc = ctx.doc
+    if _colon_frame(doc) is not None and hit.start > _colon_frame(doc):
+        return True
     marks = [t.i for t in doc if t.text == '"']
     inside = any(a < hit.start < b for a, b in zip(marks[::2], marks[1::2], strict=False))
     return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
@@ -2071,6 +2110,19 @@ def _fiction(ctx: _Context, hit: Hit) -> bool:
            for t in ctx.doc):
         return False  # the writer's own child is in it
     return _fiction_frame(ctx.doc, hit.start)
+
+
+_COLON_FRAMES = {"slide", "question", "exam", "worksheet", "reads", "prompt", "task", "activity",
+                 "scenario", "example", "quote", "study", "vignette", "script", "caption", "handout"}
+
+
+def _colon_frame(doc: Doc) -> int | None:
+    """Where a training text opens: "slide 4 reads: ...", "exam question: ...", "case study:
+    ..." (a frame word in the first six words, then a colon)."""
+    for tok in doc[:8]:
+        if tok.text == ":" and {t.lower_ for t in doc[: tok.i]} & (_COLON_FRAMES | _lexicon()["QUOTE_FRAME"]):
+            return tok.i
+    return None
 
 
 def _inverted_question(ctx: _Context, hit: Hit) -> bool:
@@ -2320,6 +2372,8 @@ def _cooccurrence(ctx: _Context) -> bool:
     distress, drugs or a weapon ("a kid upstairs in the flat screaming and older men keep going
     in"), and nothing in it is a question, a hypothetical, a negation, a habit or the past."""
     lex = _lexicon()
+    if _colon_frame(ctx.doc) is not None:
+        return False  # "exam question: ...": a training text
     people = lex["DANGER_PERSON"] - {"someone", "somebody", "older", "adult", "adults"}
     harm = lex["DISTRESS"] | lex["DRUG"] | lex["WEAPON"]
     for sent, start in ctx.sent_start.items():
@@ -2409,7 +2463,7 @@ def read(text: str) -> Reading:
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
     quoted = ('"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])) or (
-        not ctx.first_person and _fiction_frame(doc, len(doc)))
+        not ctx.first_person and _fiction_frame(doc, len(doc))) or _colon_frame(doc) is not None
     # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
     own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
                               " ".join(t.lower_ for t in doc)))

@@ -57,6 +57,11 @@ SCENES = [
     "a man in a van keeps following my daughter home from school and he's outside now",
     "my son's friend says my son is in a car boot",
     "my daughter is in a video he's sharing and he's holding her at his flat",
+    "my son got dragged into a car by two men",
+    "he's got a knife and he's outside",
+    "she's being kept in a flat by older men",
+    "she's going to a hotel with a 30 year old man this weekend",
+    "urgent: my daughter is being held in a flat by men",
 ]
 GROUPS_NOW = [
     "the man next door keeps giving the girls from the estate drink, there are three of them up there "
@@ -112,6 +117,15 @@ QUIET = [
     "my son is going to get done for speeding lol",
     "what if someone threatens my child?",
     "last year a boy threatened my son at school",
+    # everyday plans, sanctions and cutlery
+    "my daughter's going to a hotel for a swimming gala this weekend with the club",
+    "my daughter hasn't come home yet but she's at drama club until 8",
+    "my son got dragged into an argument at school today",
+    "he's got a knife and fork in his lunchbox lol",
+    "my daughter's been kept in at break for talking",
+    # training texts after a colon
+    "slide 4 reads: a 14 year old has been missing since friday and her phone is off",
+    "exam question: a boy is being given drugs by men at a flat tonight. Discuss.",
     # stories from films, soaps and training material
     "the training video shows a boy being dragged into a van",
     "in the soap last night a teenager was kidnapped and held in a flat",
