@@ -123,6 +123,9 @@ QUIET = [
     "my son got dragged into an argument at school today",
     "he's got a knife and fork in his lunchbox lol",
     "my daughter's been kept in at break for talking",
+    # over: the abuser sentenced, the child in a better place
+    "my son used to be given drugs by men at the park, he's in a better place now",
+    "the man who took my daughter to a hotel was sentenced today",
     # training texts after a colon
     "slide 4 reads: a 14 year old has been missing since friday and her phone is off",
     "exam question: a boy is being given drugs by men at a flat tonight. Discuss.",
