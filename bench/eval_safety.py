@@ -15,7 +15,7 @@ by kind and category, and the false-alarm rate on the negatives, by category. ``
 also prints the dev split's failures (text and what fired); the test split's failures are
 never printed.
 
-    .venv/bin/python -m bench.eval_safety [--blind DIR] [--nlu models/cse.tar.gz] [--show dev]
+    .venv/bin/python -m bench.eval_safety [--blind DIR] [--nlu models/cse.tar.gz] [--min-mass 0.35] [--show dev]
 """
 
 from __future__ import annotations
@@ -66,12 +66,22 @@ def rules_detector() -> Callable[[str], str | None]:
     return detect
 
 
-def nlu_detector(model: Path) -> Callable[[str], str | None]:
-    """The whole NLU pipeline of a trained model (classifier, safety component, fallback)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from rasa.core.agent import Agent
+def nlu_detector(model: Path, min_mass: float | None = None) -> Callable[[str], str | None]:
+    """The whole NLU pipeline of a trained model (classifier, safety component, fallback).
 
+    ``min_mass`` overrides the safety component's ``classifier_min_mass`` for this run only
+    (to compare thresholds on the dev split without retraining)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Unconfigured, structlog prints every parsed text (the test split's too) at debug level.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
+    if min_mass is not None:
+        _set_min_mass(agent, min_mass)
     loop = asyncio.new_event_loop()
 
     def detect(text: str) -> str | None:
@@ -83,6 +93,23 @@ def nlu_detector(model: Path) -> Callable[[str], str | None]:
         return f"{intent}:{rule}"
 
     return detect
+
+
+def _set_min_mass(agent: Any, min_mass: float) -> None:
+    """Sets ``classifier_min_mass`` on every SafetyCheck node of a loaded agent's graph."""
+    from bot.components.safety import SafetyCheck
+
+    found = 0
+    for node in agent.processor.graph_runner._instantiated_nodes.values():
+        if getattr(node, "_component_class", None) is not SafetyCheck:
+            continue
+        node._component_config["classifier_min_mass"] = min_mass  # lazy nodes
+        component = getattr(node, "_component", None)
+        if isinstance(component, SafetyCheck):  # eager nodes
+            component.config["classifier_min_mass"] = min_mass
+        found += 1
+    if not found:
+        raise SystemExit("--min-mass: no SafetyCheck component in the model")
 
 
 def _labels(item: dict[str, Any]) -> list[str]:
@@ -156,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--blind", type=Path, default=DEFAULT_BLIND, help="folder of safety_positive/negative.yml")
     ap.add_argument("--nlu", type=Path, help="also run a trained model's NLU pipeline (models/cse.tar.gz)")
+    ap.add_argument("--min-mass", type=float,
+                    help="with --nlu: override the safety component's classifier_min_mass for this run")
     ap.add_argument("--no-rules", action="store_true", help="with --nlu: skip the rules-only run")
     ap.add_argument("--show", choices=["dev"], help="print the dev split's failures (never the test split's)")
     args = ap.parse_args(argv)
@@ -166,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.no_rules and args.nlu):
         runs.append(("rules", rules_detector))
     if args.nlu:
-        runs.append(("nlu", lambda: nlu_detector(args.nlu)))
+        runs.append(("nlu", lambda: nlu_detector(args.nlu, args.min_mass)))
     for name, make in runs:
         detect = make()
         start = time.perf_counter()

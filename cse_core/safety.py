@@ -555,8 +555,17 @@ def _leave_not_person(doc: Doc, hit: Hit) -> bool:
     return True
 
 
+_WHEREABOUTS_KNOWN = re.compile(
+    r"\bbut (she|he|they) ('s|is|are|'re) (at|with) (her |his |their |the )?(\w+ )?"
+    r"(club|school|practice|training|nan|nan 's|gran|grandma|grandad|friend|friend 's|mate|mate 's|dad|"
+    r"dad 's|mum|mum 's|aunt|auntie|work|college|cinema|lessons?|rehearsal|swimming)\b")
+
+
 def _missing_not_object(doc: Doc, hit: Hit) -> bool:
-    """"She's missing" yes; "she's missing school" no; "gone" needs "missing/off/with"."""
+    """"She's missing" yes; "she's missing school" no; "gone" needs "missing/off/with"; "she hasn't
+    come home yet but she's at drama club" is known to be somewhere ordinary."""
+    if _WHEREABOUTS_KNOWN.search(" ".join(t.lower_ for t in doc)):
+        return False
     last = doc[hit.end - 1].lower_
     nxt = _next(doc, hit.end)
     if last == "missing":
@@ -579,6 +588,9 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
     words = [t.lower_ for t in tokens]
     if set(words) & lex["DANGER_PERSON"]:
         return True
+    if "boot" in words and words[min(words.index("boot") + 1, len(words) - 1)] not in {"sale", "sales"} \
+            and words[max(words.index("boot") - 1, 0)] in {"car", "the", "a", "his", "their", "van"}:
+        return True  # "in a car boot" (not a car boot sale)
     if set(words) & ({"strange", "unknown", "random", "dodgy", "trap", "crack", "dealer"}
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
@@ -635,6 +647,12 @@ def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
     victim = hit.slots.get("v")
     if victim is None:
         return True
+    soft = {t.lower_ for t in doc[hit.start: victim]} & {"come", "get", "find", "take", "end"}
+    if soft and (_agent(doc, hit) in _CARER_AGENTS or (_agent(doc, hit) in {"he", "she", "they"} and any(
+            t.lower_ in _CARER_AGENTS - {"i", "we", "you"} for t in doc[max(0, hit.start - 6): hit.start]))):
+        return False  # "my mum said she'll come for me after school", "dad will get me"
+    if soft and _next(doc, victim + 1) in {"home", "back", "to", "out", "from", "a", "some", "up", "off"}:
+        return False  # "he said he'd take me home", "she'll get me from school"
     if doc[victim].lower_ in _lexicon()["FAMILY"]:
         return (victim > 0 and doc[victim - 1].lower_ in {"my", "our"}) or (
             victim > 1 and doc[victim - 2].lower_ in {"my", "our"})
@@ -652,6 +670,23 @@ def _not_followed_by_noun(doc: Doc, hit: Hit) -> bool:
                    "somewhere", "with", "inside", "hostage", "prisoner", "tied", "trapped"}
 
 
+def _not_removed_from(doc: Doc, hit: Hit) -> bool:
+    """"Taken off the street" is a kidnap; "taken off the bus for not having a ticket", "taken
+    off the team" or "taken off her meds" is someone removed from something."""
+    off = next((i for i in range(hit.start, min(hit.end + 1, len(doc))) if doc[i].lower_ == "off"), None)
+    if off is None:
+        return True
+    after = [t.lower_ for t in doc[off + 1: off + 4]]
+    if not after:
+        return True
+    if after[0] in _lexicon()["REMOVED_FROM"]:
+        return False
+    if after[0] in {"the", "a", "an", "her", "his", "their", "my", "our", "its"} and len(after) > 1:
+        noun = after[1] if after[1] not in {"school", "local", "last", "first", "next"} else after[-1]
+        return noun not in _lexicon()["REMOVED_FROM"]
+    return True
+
+
 def _not_official(doc: Doc, hit: Hit) -> bool:
     """"Social services have taken her into care" is not an abduction."""
     words = {t.lower_ for t in doc}
@@ -660,6 +695,119 @@ def _not_official(doc: Doc, hit: Hit) -> bool:
     if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
         official = official | {"care"}  # "taken into care"; not "a girl from our care home"
     return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
+
+
+def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"He's driving me somewhere" is danger; "dad's driving us somewhere for my birthday", or
+    a bus going the wrong way, is not: someone other than a carer drives, and a person ("he",
+    "the man") is named."""
+    words = {t.lower_ for t in doc}
+    if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & {"bus", "train", "satnav",
+                                                               "sat", "taxi", "uber", "birthday",
+                                                               "surprise", "holiday"}:
+        return False
+    return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+
+
+def _menacing_presence(doc: Doc, hit: Hit) -> bool:
+    """Someone outside now is danger when the message says why: he follows, stalks or
+    threatens the child, or is a dangerous adult; a carer outside is not."""
+    if doc[hit.slots.get("a", hit.start)].lower_ in _CARER_AGENTS or _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    agent = hit.slots.get("a", hit.start)
+    service = {"taxi", "cab", "bus", "delivery", "lollipop", "cream", "minibus", "escort", "club", "youth"}
+    if (agent > 0 and doc[agent - 1].lower_ in service) or \
+            {t.lower_ for t in doc} & {"booked", "ordered", "arranged"}:
+        return False  # "the taxi man is waiting for my son", "the lift we booked"
+    if not any(t.lower_ in {"outside", "downstairs"} for t in doc[hit.start: hit.end]) or \
+            doc[hit.end - 1].lower_ in {"house", "home", "door", "school", "window", "flat", "gate",
+                                        "gates", "college"}:
+        return True  # the rule's original patterns
+    words = {t.lower_ for t in doc}
+    return bool(words & ({"following", "followed", "follows", "follow", "stalking", "stalked",
+                          "threatening", "threatened", "knife", "gang", "owes", "owe", "debt"}
+                         | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
+
+
+def _threat_not_sanction(doc: Doc, hit: Hit) -> bool:
+    """A threat from someone who is not a carer, and not a sanction ("the school threatened my
+    son with exclusion", "warned her to be careful", "threatened to take her phone")."""
+    if _agent(doc, hit) in _CARER_AGENTS | {"school", "college", "head", "headteacher", "council",
+                                            "landlord", "coach", "manager", "boss"}:
+        return False
+    words = {t.lower_ for t in doc[: hit.start]}
+    if words & {"school", "teacher", "headteacher", "head", "police", "mum", "dad", "council"} and \
+            doc[hit.start].lower_.startswith(("threat", "warn")):
+        return False
+    said = {"said", "says", "saying", "told", "tells", "telling", "warned", "threatened", "messaged",
+            "texted", "message", "messages", "posted", "wrote", "writing", "sent"}
+    veiled = {t.lower_ for t in doc[hit.start: hit.end]} & {"regret", "suffer", "sorry", "in", "over", "off"}
+    if veiled and not {t.lower_ for t in doc[max(0, hit.start - 8): hit.start]} & said:
+        return False  # "my son will regret not revising": only a threat when someone said it
+    after = [t.lower_ for t in doc[hit.end: hit.end + 3]]
+    if after[:1] == ["with"] and set(after[1:]) & {"exclusion", "detention", "eviction", "expulsion",
+                                                  "court", "police", "prosecution", "fine", "fines"}:
+        return False
+    if after[:1] in (["to"], ["not"], ["about"], ["that"], ["off"]) and doc[hit.start].lower_.startswith("warn"):
+        return False  # "warned her to be careful", "warned him about men online"
+    sanctions = {"take", "ground", "ban", "stop", "tell", "report", "call", "exclude", "expel",
+                 "confiscate", "cancel"}
+    return not (len(after) > 1 and after[0] == "to" and after[1] in sanctions)
+
+
+_SCHOOL_TIMES = {"break", "breaktime", "lunch", "lunchtime", "detention", "playtime", "isolation",
+                 "class", "school", "talking", "homework", "being", "misbehaving"}
+_DISPUTES = {"argument", "arguments", "fight", "row", "drama", "conversation", "discussion",
+             "debate", "meeting", "mess", "trouble", "gossip", "feud", "beef", "it", "this", "that"}
+
+
+def _not_school_sanction(doc: Doc, hit: Hit) -> bool:
+    """"Kept in at break for talking", "kept back after school" is a sanction, not captivity."""
+    after = {t.lower_ for t in doc[hit.end: hit.end + 4]}
+    return not (doc[hit.end - 1].lower_ in {"kept", "held", "keeping", "holding", "locked"} and after & _SCHOOL_TIMES)
+
+
+def _not_dragged_into_a_dispute(doc: Doc, hit: Hit) -> bool:
+    """"Dragged into an argument", "pulled into the drama" is not an abduction."""
+    after = [t.lower_ for t in doc[hit.end: hit.end + 3]]
+    if after[:1] in (["into"], ["in"]):
+        after = after[1:]
+    elif doc[hit.end - 1].lower_ not in {"into", "in"}:
+        return True
+    words = [w for w in after if w not in {"a", "an", "the", "their", "his", "her", "some"}]
+    return not (words and words[0] in _DISPUTES)
+
+
+def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
+    """The promised lift home is only danger when the message then says it went elsewhere:
+    "but" and now, a motorway, miles away, the wrong way, somewhere unknown."""
+    if doc[hit.start].lower_ not in {"said", "says", "promised", "offered"}:
+        return True
+    after = [t.lower_ for t in doc[hit.end:]]
+    if "but" not in after:
+        return False
+    rest = set(after[after.index("but"):])
+    return bool(rest & {"now", "motorway", "miles", "wrong", "somewhere", "instead", "wo", "wont",
+                        "wouldn't", "refusing", "wherever", "unknown"})
+
+
+def _images_held_over(doc: Doc, hit: Hit) -> bool:
+    """A threat to spread "them"/"it" is sextortion when images were named before it and the
+    threat is used as leverage ("unless he pays", "or she has to meet him") or says
+    "threatening"; "the school will send them home tomorrow" is not."""
+    lex = _lexicon()
+    before = {t.lower_ for t in doc[: hit.start]}
+    if not before & (lex["IMAGE"] | lex["SEXUAL_IMAGE"]) - {"messages", "texts", "chats", "film"}:
+        return False
+    if "a" in hit.slots and not _agent_is_other(doc, hit):
+        return False
+    if _agent(doc, hit) in _CARER_AGENTS:
+        return False
+    if doc[hit.start].lower_.startswith("threat"):
+        return True
+    after = " ".join(t.lower_ for t in doc[hit.end: hit.end + 14])
+    return bool(re.search(r"\b(unless|or else|otherwise|if (he|she|they) (do|does|did) n't|pay|pays|"
+                          r"money|£|more|meets?)\b", after))
 
 
 def _exposure_context(doc: Doc) -> bool:
@@ -790,6 +938,13 @@ def _risky_company(doc: Doc) -> bool:
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
         return True
+    # a place the child does not know ("a town he doesn't know"), or secrecy ("says I can't tell
+    # anyone", "told her not to tell her mum", "it's a secret")
+    if re.search(r"\b(town|city|area|place|house|flat|address|street|estate) (he|she|they|i|we) "
+                 r"(do n't|does n't|did n't) know\b", text) or re.search(
+            r"\b(ca n't|cannot|can not|not to|must n't|never to|do n't) (tell|say|let) "
+            r"(anyone|anybody|no one|noone|my|her|his|their|your|mum|dad|the)\b|\bsecret\b", text):
+        return True
     # an adult's age: 20 or more, or 18-19 with a child of 15 or under ("a 19 year old lad
     # taking my 17 year old to the cinema" is not danger by itself)
     adults = [int(t.text) for t in doc if t.text.isdigit() and _adult_age(doc, t.i)]
@@ -821,6 +976,10 @@ def _planned_danger(doc: Doc, hit: Hit) -> bool:
         lex = _lexicon()
         risky = going_to & (lex["ADULT_COMPANY"] | {"his", "their", "hotel", "trap"})
         return _reluctant_me(doc, hit) or bool(risky and not going_to & {"about", "who", "her", "him"})
+    ordinary = {"gala", "match", "tournament", "trip", "competition", "team", "holiday", "wedding",
+                "residential", "camp", "squad"}
+    if going_to & ordinary and not going_to & _lexicon()["ADULT_COMPANY"]:
+        return False  # "going to a hotel for a swimming gala with the club"
     return _risky_company(doc) or _reluctant_me(doc, hit)
 
 
@@ -938,6 +1097,8 @@ _SUPPLY_PATTERNS = (
     "SUBJ BE_PRES ADV* being|getting ADV* given|plied|fed|supplied|sold|injected _3 DRUG",
     "keep|keeps ADV? SUPPLY_ING OBJ ADV? _3 DRUG",
     "HAVE ADV* been ADV* SUPPLY_ING OBJ ADV? _2 DRUG",
+    # "a man keeps buying cans for a group of girls"
+    "BE_PRES|keep|keeps ADV* SUPPLY_ING _2 DRUG for|to _3 OBJ",
 )
 # Images asked for or demanded from a child (two rules: coerced, or only asked)
 _IMAGE_DEMAND_PATTERNS = (
@@ -962,7 +1123,7 @@ RULES: tuple[Rule, ...] = (
         "locked|lock|locks OBJ in|up|inside",
         "refusing|refuses|refused ADV? to bring|take|drive|let|give OBJ home|back|go",
         "!NEG_AUX !NEG ADV? bring|take|drive|give OBJ home|back",
-    ), check=_all(_leave_not_person, _held_somewhere)),
+    ), check=_all(_leave_not_person, _held_somewhere, _not_school_sanction)),
     # --- emergency: "they've got her", "they've taken her", "pushed her into a car"
     Rule("emergency.abduction", E, STRONG, (
         "HAVE|'ve|'s got OBJ",
@@ -978,12 +1139,12 @@ RULES: tuple[Rule, ...] = (
         "SUBJ AUX+ taken by|away|off",
         ("SUBJ AUX+ pushed|shoved|pulled|forced|put|thrown|bundled|dragged|taken "
          "into|in|towards _2 car|van|boot|taxi|motor|truck"),
-    ), check=lambda doc, hit: _not_followed_by_noun(doc, hit) and _not_official(doc, hit)),
+    ), check=_all(_not_followed_by_noun, _not_official, _not_removed_from, _not_dragged_into_a_dispute)),
     # --- emergency: "... watched her get pulled into the back of a car": the victim is named
     # earlier in the sentence
     Rule("emergency.abduction_seen", E, STRONG, (
         ("get|got|getting|being pulled|pushed|shoved|dragged|bundled|forced|thrown|grabbed "
-         "into|in _4 car|van|boot|taxi|motor|truck"),
+         "into|in _6 car|van|boot|taxi|motor|truck"),
     ), check=_not_official, lookback=True),
     # --- emergency: a child taken somewhere by dangerous adults. "a man just took a girl up
     # to his room", "she's been taken to another town by the men", "he has her in his car"
@@ -994,11 +1155,23 @@ RULES: tuple[Rule, ...] = (
         "SUBJ AUX+ picked|collected|taken ADV? up? by _3 DANGER_PERSON",
         "driving|drove|driven|gone|went|ran ADV? off|away with OBJ",
     ), check=lambda doc, hit: _dangerous_company(doc, hit) and _not_official(doc, hit)),
+    # --- emergency: a child being driven off now. "he's driving me somewhere and won't say
+    # where", "he said he'd take me home but we're on the motorway going the wrong way"
+    Rule("emergency.driven_off", E, STRONG, (
+        ("@a:AGENT BE_PRES ADV* driving|taking|dragging|bringing @v:me|us ADV? "
+         "somewhere|away|off|round|around|miles|out"),
+        "@a:AGENT BE_PRES ADV* driving|going|heading _3 the wrong way",
+        "@v:we BE_PRES _6 going|heading|driving _3 the wrong way",
+        # a lift home that went elsewhere: "he said he'd drop me home but now we're miles away"
+        ("said|says|promised|offered @a:AGENT? WILL? ADV? to? take|drive|bring|drop|give @v:me|us ADV? "
+         "a? lift? home|back"),
+    ), check=lambda doc, hit: _driver_not_carer(doc, hit) and _lift_gone_wrong(doc, hit)),
     # --- emergency: a weapon is there now. "he's got a knife", "a man with a gun"
     Rule("emergency.weapon", E, STRONG, (
         "HAVE_V _? _? WEAPON",
         "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
-    )),
+    ), check=lambda doc, hit: not {t.lower_ for t in doc[max(0, hit.end - 3): hit.end + 3]} & {
+        "fork", "forks", "cutlery", "butter", "toy", "nerf", "water", "plastic", "foam", "pretend", "lunchbox"}),
     # --- emergency: someone is hurting a child as we speak (active or passive progressive)
     Rule("emergency.harm_now", E, STRONG, (
         "BE_PRES ADV* HARM_ING ADV? OBJ",
@@ -1049,7 +1222,11 @@ RULES: tuple[Rule, ...] = (
          "house|home|door|school|window|flat|work|gate|gates|college"),
         ("@a:AGENT BE_PRES ADV* waiting|hanging|parked|sat|sitting ADV? for? @v:her|him|them|me|us? ADV? "
          "outside|near|by|round _? house|home|door|school|window|flat|gate|gates|college"),
-    ), check=_not_self_family_kill),
+        # "a man is waiting for my son at the end of the road"
+        "@a:DANGER_PERSON BE_PRES ADV* waiting|lurking|hanging|parked ADV? around? for OBJ",
+        # "he keeps following her home and he's outside now"
+        "@a:AGENT BE_PRES ADV* outside|downstairs ADV? now|again|right|already",
+    ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and _menacing_presence(doc, hit)),
     # --- emergency (needs a time cue: now, tonight, later, after school, this weekend, on the
     # way): harm arranged or about to happen, with adults, strangers or people met online.
     # "he's picking her up after school", "she's meeting him tonight, he's 30", "they're
@@ -1064,10 +1241,14 @@ RULES: tuple[Rule, ...] = (
         "SUBJ HAVE|BE_NOW? ADV* got? ADV? to ADV? go|meet|see|come|stay|deliver|drop|work|sleep|do|carry|take",
         ("SUBJ AUX+ told|ordered|made|expected|supposed|meant|due|asked ADV? to "
          "go|meet|see|come|stay|deliver|drop|work|sleep"),
-        ("told|tells|telling|wants|asked|asking|ordered|ordering @v:me|us|her|him|them ADV? to "
+        ("told|tells|telling|wants|asked|asking|ordered|ordering OBJ ADV? to "
          "ADV? go|meet|see|come|stay|deliver|drop|sleep|be|take|carry"),
+        # "the men said they'll come for her after school"
+        "@a:AGENT WILL+ ADV? come|coming|be|call|calling ADV? round|back? for|after|to get? OBJ",
         "ARRANGE_V ADV? to ADV? meet|see|visit ADV? _2 DANGER_PERSON|him|them",
-        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit",
+        "SUBJ ADV* going|gon ADV? to|na ADV? meet|see|visit|stay|sleep",
+        # "my 14 year old has gone to meet a man", "she's snuck out to see him"
+        "SUBJ HAVE|'s ADV* gone|went|left|snuck|sneaked|run|ran ADV? off|out? ADV? to ADV? meet|see|visit|stay",
     ), check=_planned_danger),
     # --- emergency: a child being moved now, with risky company or to another town.
     # "he's driving her to another city", "they're moving him to a different flat"
@@ -1077,8 +1258,10 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT BE_PRES ADV* taking|driving|moving|carrying|trafficking OBJ ADV? away|off|out",
         "SUBJ AUX+ ADV* MOVE_PP",
         "MOVE_PAST OBJ",
+        # "they've put her on a train to london with a man"
+        "put|puts|putting OBJ ADV? on|in|into a|the|an _? train|bus|coach|taxi|car|van|plane|uber",
         "SUBJ BE_PRES ADV* being ADV* taken|driven|moved|sent|trafficked|transported ADV? to|into|away|off",
-    ), check=_moved_away),
+    ), check=_all(_moved_away, _not_dragged_into_a_dispute)),
     # --- emergency: adults giving a child drink or drugs now. "the men are plying her with
     # vodka", "he's giving my son cocaine", "they're getting her drunk at the flat"
     Rule("emergency.supplying", E, CURRENT, _SUPPLY_PATTERNS,
@@ -1099,7 +1282,20 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
         ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show "
          "@v:her|his|their _? IMAGE|SEXUAL_IMAGE"),
-    ), check=_agent_is_other, victims=(THIRD,)),
+        # "he'll share my girl's nudes", "threatening to post my son's pictures"
+        ("@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show|put my|our|his|her|their MOD? MOD? @v:VICTIM 's "
+         "_? IMAGE|SEXUAL_IMAGE"),
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show|put "
+         "my|our|his|her|their MOD? MOD? @v:VICTIM 's _? IMAGE|SEXUAL_IMAGE"),
+    ), check=_agent_is_other, victims=(THIRD,), hypo_ok=True),
+    # --- emergency: the same threat when the images were named earlier and the threat says
+    # "them" or "it": "a man has my son's videos and says he'll post them unless he pays"
+    Rule("emergency.sextortion_elided", E, CURRENT, (
+        ("threatening|threatened|threatens|threaten ADV? to ADV? SHARE_V|leak|post|send|show|put "
+         "@x:them|it|those|these|everything"),
+        "@a:AGENT WILL+ ADV? SHARE_V|leak|post|send|show|put @x:them|it|those|these|everything",
+    ), check=lambda doc, hit: _images_held_over(doc, hit), victims=(THIRD,), lookback=True,
+        hypo_ok=True),
     # --- emergency: a threat to kill or seriously hurt a specific child, reported now
     Rule("emergency.threat_to_kill", E, CURRENT, (
         ("SUBJ WILL+ ADV? be|get ADV? "
@@ -1111,6 +1307,10 @@ RULES: tuple[Rule, ...] = (
         ("threatening|threatened|threatens|threaten ADV? to ADV? "
          "kill|stab|shoot|murder|rape|hurt|harm|beat|attack|burn|strangle OBJ"),
         "SUBJ BE_PRES ADV* a? dead man|meat|boy|girl|kid",
+        ("threatening|threatened|threatens|threaten|going|gon ADV? to|na ADV? set ADV? fire|light to? _? "
+         "our|my|his|her|their|your house|home|flat|car|door|family"),
+        ("threatening|threatened|threatens|threaten|going|gon ADV? to|na ADV? torch|firebomb|petrol|"
+         "smash|wreck|trash|burn ADV? up|down? _? our|my|his|her|their|your house|home|flat|car|door"),
         ("WILL ADV? to? ADV? break|snap|smash|cut|slash @v:his|her|their _? "
          "legs|leg|arms|arm|neck|fingers|face|jaw|knees|kneecaps|teeth|head"),
         ("her|his|their family|families|mum|dad|brother|sister WILL+ ADV? be|get ADV? "
@@ -1119,6 +1319,20 @@ RULES: tuple[Rule, ...] = (
         "@a:AGENT WILL+ ADV? be ADV? waiting|coming|outside ADV? for OBJ",
     ), check=lambda doc, hit: _not_self_family_kill(doc, hit) and not _leverage(doc, hit),
         hypo_ok=True, victims=(THIRD, GENERIC)),
+    # --- emergency: a specific child threatened, said in other words. "the dealer has threatened
+    # my son's sister", "he's going to get shanked after school", "she'll regret it if she
+    # talks", "they'll do him in", "he'll ruin her life and post her pictures"
+    Rule("emergency.threatened", E, CURRENT, (
+        "threatened|threatening|threatens|threaten|warned|warning OBJ",
+        "SUBJ AUX+ being? ADV* threatened|warned",
+        ("SUBJ BE_PRES|WILL+ ADV* going? to? get|getting|be ADV? "
+         "shanked|jumped|stabbed|battered|merked|rushed|bottled|slashed|deaded|shot"),
+        "SUBJ WILL+ ADV? regret|suffer",
+        "SUBJ WILL+ ADV? be ADV? sorry",
+        "WILL+ ADV? do|sort|finish OBJ in|over|off",
+        "WILL+ ADV? _4 and|or SHARE_V|leak|post|send|show @v:her|his|their _? IMAGE|SEXUAL_IMAGE",
+    ), check=lambda doc, hit: _threat_not_sanction(doc, hit) and _not_self_family_kill(doc, hit),
+        victims=(THIRD,)),
     # --- emergency: a threat or demand made of another child ("pay or they'll come to the
     # house", "threatening her and demanding money"); the child's own account is a disclosure
     Rule("emergency.threat_or_demand", E, CURRENT, (
@@ -1169,6 +1383,11 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.dangerous_place", E, CURRENT, (
         ("SUBJ BE_PRES ADV* stuck|trapped|stranded|sat|sitting|waiting|hiding|locked? "
          "in|at|inside|with|round|into _4 PLACE|DANGER_PERSON"),
+        # "she's been in a car with men for hours"
+        "SUBJ HAVE|'s been ADV* in|at|inside|with _4 PLACE|DANGER_PERSON",
+        # "there's a girl of about 12 sitting in a car with three men"
+        ("there BE_PRES ADV* a|an|my|our|this|some? MOD? @v:VICTIM _4 sitting|sat|stuck|waiting|locked|"
+         "hiding|lying in|at|inside|with|into _4 PLACE|DANGER_PERSON"),
         "SUBJ BE_PRES ADV* out|off|away|round ADV? with _3 PLACE|DANGER_PERSON",
         ("SUBJ HAVE|BE_PRES? ADV* got|get|getting|went|gone|jumped|climbed|taken ADV? in|into|off "
          "_3 PLACE|DANGER_PERSON"),
@@ -1272,7 +1491,10 @@ RULES: tuple[Rule, ...] = (
         ("take|takes|took|taking|drive|drives|drove|bring|brings|brought|send|sends|sent "
          "@v:me|us _3 PLACE|parties|party|meets"),
         "made|makes|make|making @v:me|us",
-        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT",
+        "and|then|get|got|getting|being|was|been made|forced|paid|told ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ",
+        # "i get driven to a flat and made to have sex with his mates"
+        ("@v:i|we ADV* get|got|getting|am|'m|was|were|been|being _6 and|then ADV? made|forced|paid "
+         "ADV? to ADV? @act:SEX_ACT|ACT_NEEDS_OBJ"),
     ), check=_all(_act_is_abusive, _agent_is_other, _took_me_somewhere, _made_me_alone),
         victims=_ME),
     # --- disclosure: my images shared or held over me. "he'll share my pictures",
@@ -1342,6 +1564,8 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosure.threat_to_me", D, DISCLOSE, (
         ("WILL|threatening|threatened|threatens|threaten ADV? to? ADV? HARM_V ADV? "
          "my|our? _? @v:FIRST_OBJ|FAMILY"),
+        # "they said they'd come to my house and hurt my family"
+        "WILL ADV? _5 and ADV? HARM_V ADV? my|our _? @v:FIRST_OBJ|FAMILY",
         "knows|know where @v:i|we live|go|am|'m|stay",
     ), check=_threat_victim_mine, hypo_ok=True, victims=(FIRST, GENERIC)),
     # --- disclosure: drugs, drink or money given to me by abusers. "they give me weed",
@@ -1371,6 +1595,8 @@ RULES: tuple[Rule, ...] = (
     # asking me for pics", "send one or else", "he wants a video of me"
     Rule("disclosure.image_request", D, DISCLOSE, (
         "REQUEST_V ADV? @v:me|us _3 for _2 IMAGE",
+        # "asking me and my mate (both 12) for pics"
+        "REQUEST_V ADV? @v:me|us and|& my|our? _ (? _? _? _? _? )? ADV? for _2 IMAGE|SEXUAL_IMAGE",
         "REQUEST_V ADV? for _2 IMAGE",
         "REQUEST_V ADV? a|some|more? IMAGE of @v:me|us|myself",
         "send|sending ADV? _2 or else|otherwise",
@@ -1482,6 +1708,7 @@ class _Context:
     historic_clauses: set[int]  # clauses with "last year", "used to" ...
     historic_sents: set[int]
     classify_sents: set[int]  # "..., is that CSE?", "which model": a description to classify
+    now_tokens: set[int]  # where an immediacy or planned-time cue starts
 
 
 def _segment(doc: Doc) -> tuple[list[int], list[int], dict[int, int]]:
@@ -1513,7 +1740,7 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
     if not words:
         return False
     if any(t.text == "?" for t in words):
-        return True
+        return not _asks_only_what_to_do(words)
     # a wh-word opening any clause: "I'm writing a training session, what are signs ..."
     for i, tok in enumerate(words):
         if i == 0 or words[i - 1].text in _CLAUSE_PUNCT or words[i - 1].lower_ in _CLAUSE_WORDS:
@@ -1523,6 +1750,25 @@ def _is_question(doc: Doc, start: int, end: int) -> bool:
             if i == 0 and tok.lower_ in lex["AUX_Q"] and nxt not in lex["NEG"]:
                 return True
     return False
+
+
+_WHAT_TO_DO = re.compile(
+    r"^(?:what (?:should|do|shall|can|would) (?:i|we) do"
+    r"|(?:should|do|shall|can|must) (?:i|we) (?:ring|call|phone|contact|tell|report|wait|go|do|get)"
+    r"|(?:who|where) (?:should|do|shall|can) (?:i|we) (?:ring|call|phone|contact|tell|report|go))\b")
+
+
+def _asks_only_what_to_do(words: list[Token]) -> bool:
+    """A report that ends by asking what to do ("..., there are three of them up there now,
+    should I ring someone?"): the last clause asks for help and an earlier one of four or more
+    words reports. Such a sentence is not a question about the event."""
+    starts = [0] + [i for i in range(1, len(words)) if words[i - 1].text in _CLAUSE_PUNCT
+                    or words[i - 1].lower_ in {"and", "but", "so"}]
+    last = starts[-1]
+    if last < 4:
+        return False
+    clause = " ".join(t.lower_ for t in words[last:] if not t.is_punct)
+    return bool(_WHAT_TO_DO.match(clause)) and not any(t.text == "?" for t in words[:last])
 
 
 def _negations(doc: Doc, sent_start: dict[int, int]) -> set[int]:
@@ -1589,6 +1835,22 @@ def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
     return bool(re.search(r"\b(now i 'm|i 'm now|now i am|i am now)\b", text))
 
 
+_SCENE_ING = {"sitting", "standing", "waiting", "crying", "screaming", "lying", "hanging", "being",
+              "getting", "shouting", "sat", "stood", "parked", "knocking", "banging", "hiding"}
+
+
+def _presentative(doc: Doc, sent_of: list[int]) -> set[int]:
+    """"There's a girl of about 12 sitting in a car with three men": a scene in front of the
+    writer is happening now. "there is/are" and a scene word within eight words."""
+    out: set[int] = set()
+    for tok in doc:
+        if tok.lower_ != "there" or _next(doc, tok.i + 1) not in {"is", "'s", "are", "'re"}:
+            continue
+        if any(t.lower_ in _SCENE_ING and sent_of[t.i] == sent_of[tok.i] for t in doc[tok.i + 2: tok.i + 10]):
+            out.add(sent_of[tok.i])
+    return out
+
+
 def _context(det: _Detector, doc: Doc) -> _Context:
     """Find the guard cues of one message: sentences, questions, negation, immediacy,
     hypotheticals, guidance frames, habit, history, screening ratings, who speaks."""
@@ -1605,6 +1867,7 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     weak = {sent_of[a] for a, b in spans.get("IMMEDIATE_WEAK", [])
             if not set(range(a, b)) & not_now}
     # "just" before a verb: "she just rang", "he's just hit her"
+    weak |= _presentative(doc, sent_of)
     weak |= {sent_of[t.i] for t in doc if t.lower_ == "just" and _next(doc, t.i + 1) not in
              {"a", "an", "the", "want", "wanted", "wondering", "curious", "asking", "to", "need",
               "like", "in", "for", "about", "checking", "one", "trying", "because"}}
@@ -1624,7 +1887,9 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     negations = _negations(doc, sent_start)
     historic = spans.get("HISTORIC", [])
     resolved = False
-    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {"with", "covered", "really", "so"}
+    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {
+        "with", "covered", "really", "so", "stoned", "high", "smashed", "mashed", "wrecked", "off",
+        "smelling", "out", "very", "absolutely", "completely"}
     for a, b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
         if _next(doc, b) in hurt:
@@ -1667,6 +1932,9 @@ def _context(det: _Detector, doc: Doc) -> _Context:
         historic_clauses={clause_of[a] for a, _ in historic},
         historic_sents={sent_of[a] for a, _ in historic},
         classify_sents={sent_of[a] for a, _ in spans.get("CLASSIFY_FRAME", [])},
+        now_tokens={a for name in ("IMMEDIATE_EXPLICIT", "IMMEDIATE_WEAK", "IMMEDIATE_PLANNED")
+                    for a, b in spans.get(name, []) if not set(range(a, b)) & not_now
+                    and doc[a:b].text.lower() not in {"since", "still", "yet"}},
     )
 
 
@@ -1697,7 +1965,13 @@ def _victim_class(doc: Doc, i: int) -> str:
         sentence_words = {t.lower_ for t in _sentence_of(doc, i)}
         plural_people = {"children", "kids", "people", "victims", "teenagers", "teens", "pupils",
                          "students", "girls", "boys", "youngsters"} | lex["GENERIC_AGENT"]
-        return PLURAL if sentence_words & plural_people else THIRD
+        if not sentence_words & plural_people:
+            return THIRD
+        # "two of our girls ... they're going back": the group is named with "our", "my"
+        groups = [t for t in _sentence_of(doc, i) if t.lower_ in plural_people]
+        specific = all(_determiner(doc, t.i) in lex["SPECIFIC_DET"] and t.lower_ not in lex["GENERIC_AGENT"]
+                       for t in groups)
+        return THIRD if specific else PLURAL
     if word in lex["P3"] or word in lex["RELATION"]:
         return THIRD
     if word in lex["INDEF"]:
@@ -1752,6 +2026,8 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     frame = _after_mark(ctx, ctx.frame_marks, hit)
     if mark is None and frame is None:
         return False
+    if _turned_to_now(ctx, max(m for m in (mark, frame) if m is not None), hit):
+        return False
     if mark is not None and frame is None and any(
             t.lower_ == "now" and ctx.doc[t.i - 1].lower_ in {"and", "but", "so", ","}
             for t in ctx.doc[mark + 1: hit.start] if t.i > 0):
@@ -1776,13 +2052,82 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     return not any(t.lower_ in definite for t in ctx.doc[start + 1: hit.end])
 
 
+def _turned_to_now(ctx: _Context, mark: int, hit: Hit) -> bool:
+    """A long message that opens with a question, a worry or a hypothetical and then turns to
+    what is happening ("I was reading about the signs because ..., but he hasn't come home
+    tonight"): a "but" (or "anyway") after the marker, and a now or soon cue after that, in the
+    same sentence as the match. The marker no longer covers the match."""
+    sent = ctx.sent_of[hit.start]
+    turns = [t.i for t in ctx.doc[mark + 1: hit.start] if t.lower_ in {"but", "however", "anyway"}
+             and ctx.sent_of[t.i] == sent]
+    if not turns:
+        return False
+    return any(i > turns[-1] and ctx.sent_of[i] == sent for i in ctx.now_tokens)
+
+
 def _quoted(ctx: _Context, hit: Hit) -> bool:
     """Inside double quotes in a message that frames them as a film, a scenario or training
     material ("a character says \"...\""): not the writer's own report."""
     doc = ctx.doc
+    if _colon_frame(doc) is not None and hit.start > _colon_frame(doc):
+        return True
     marks = [t.i for t in doc if t.text == '"']
     inside = any(a < hit.start < b for a, b in zip(marks[::2], marks[1::2], strict=False))
     return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
+
+
+_FICTION = {"film", "films", "movie", "soap", "drama", "episode", "programme", "series", "story",
+            "book", "novel", "play", "scene", "script", "scenario", "roleplay", "character",
+            "training", "lesson", "presentation", "leaflet", "poster", "advert", "campaign",
+            "video", "documentary", "study", "game", "exercise", "vignette"}
+_DEPICT = {"shows", "showed", "showing", "depicts", "depicted", "features", "featured", "portrays",
+           "where", "about", "in", "when", "had", "has"}
+
+
+def _fiction_frame(doc: Doc, end: int) -> bool:
+    """Before `end`, in its sentence: "in the soap ...", "the training video shows ...", "a
+    drama where ...": what follows is the material's story, not the writer's report."""
+    sent = _sentence_of(doc, end)
+    words = [t.lower_ for t in sent if t.i < end]
+    for k, word in enumerate(words):
+        if word not in _FICTION:
+            continue
+        before = words[max(0, k - 3): k]
+        after = words[k + 1: k + 3]
+        if not set(before) & {"the", "a", "an", "this", "our", "that", "in"}:
+            continue
+        if "in" in before or set(after) & _DEPICT:
+            return True
+    return False
+
+
+def _fiction(ctx: _Context, hit: Hit) -> bool:
+    """A story told from a film, a soap or training material, about a child who is not the
+    writer's ("my daughter is in a video he's sharing" is still a report)."""
+    victim = hit.slots.get("v")
+    if victim is not None and _determiner(ctx.doc, victim) in {"my", "our"}:
+        return False
+    if victim is not None and ctx.doc[victim].lower_ in _lexicon()["FIRST_SUBJ"] | _lexicon()["FIRST_OBJ"]:
+        return False
+    lex = _lexicon()
+    people = lex["RELATION"] | lex["PERSON"]
+    if any(t.lower_ in {"my", "our"} and {u.lower_ for u in ctx.doc[t.i + 1: t.i + 4]} & people
+           for t in ctx.doc):
+        return False  # the writer's own child is in it
+    return _fiction_frame(ctx.doc, hit.start)
+
+
+_COLON_FRAMES = {"slide", "question", "exam", "worksheet", "reads", "prompt", "task", "activity",
+                 "scenario", "example", "quote", "study", "vignette", "script", "caption", "handout"}
+
+
+def _colon_frame(doc: Doc) -> int | None:
+    """Where a training text opens: "slide 4 reads: ...", "exam question: ...", "case study:
+    ..." (a frame word in the first six words, then a colon)."""
+    for tok in doc[:8]:
+        if tok.text == ":" and {t.lower_ for t in doc[: tok.i]} & (_COLON_FRAMES | _lexicon()["QUOTE_FRAME"]):
+            return tok.i
+    return None
 
 
 def _inverted_question(ctx: _Context, hit: Hit) -> bool:
@@ -1821,8 +2166,26 @@ def _victim_ok(ctx: _Context, hit: Hit) -> tuple[bool, str]:
             _determiner(ctx.doc, index) in {"my", "our"}:
         victim = FIRST  # "he'll hurt my mum": a threat against the speaker's family
     if victim == PLURAL:
+        if _present_group(ctx, index) and GENERIC in hit.rule.victims:
+            return True, GENERIC  # judged as "a child": it needs a now cue to be an emergency
         return False, victim
     return victim in hit.rule.victims, victim
+
+
+def _present_group(ctx: _Context, i: int) -> bool:
+    """A group of real children there now ("the girls from the estate ... there are three of
+    them up there now", "two boys"), not children in general: "the" or a number before the
+    noun, an immediacy cue in the sentence, and no question."""
+    doc = ctx.doc
+    sent = ctx.sent_of[i]
+    if sent in ctx.questions or sent not in ctx.any_now or ctx.doc[i].lower_ in {"people", "victims"}:
+        return False
+    before = [t for t in doc[max(0, i - 3): i] if ctx.sent_of[t.i] == sent]
+    if len(before) >= 2 and before[-1].lower_ == "of" and before[-2].lower_ in {
+            "group", "bunch", "couple", "load", "gang", "few", "pair", "two", "three", "four"}:
+        return True  # "a group of girls", "two of the boys"
+    return bool(before) and (before[-1].lower_ in {"the", "two", "three", "four", "five", "some",
+                                                   "few", "several"} or before[-1].like_num)
 
 
 def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:
@@ -1933,7 +2296,7 @@ def _self_report(ctx: _Context, hit: Hit) -> str | None:
 def _fires(ctx: _Context, hit: Hit, support: int) -> str | None:
     """The kind this match reports after the guards, or None."""
     ok, victim = _victim_ok(ctx, hit)
-    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit):
+    if not ok or _negated(ctx, hit) or _hypothetical(ctx, hit) or _quoted(ctx, hit) or _fiction(ctx, hit):
         return None
     if hit.rule.kind == DISCLOSURE:
         return None if ctx.adult_survivor else DISCLOSURE
@@ -2014,6 +2377,8 @@ def _cooccurrence(ctx: _Context) -> bool:
     distress, drugs or a weapon ("a kid upstairs in the flat screaming and older men keep going
     in"), and nothing in it is a question, a hypothetical, a negation, a habit or the past."""
     lex = _lexicon()
+    if _colon_frame(ctx.doc) is not None:
+        return False  # "exam question: ...": a training text
     people = lex["DANGER_PERSON"] - {"someone", "somebody", "older", "adult", "adults"}
     harm = lex["DISTRESS"] | lex["DRUG"] | lex["WEAPON"]
     for sent, start in ctx.sent_start.items():
@@ -2108,7 +2473,8 @@ def read(text: str) -> Reading:
     child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
-    quoted = '"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
+    quoted = ('"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])) or (
+        not ctx.first_person and _fiction_frame(doc, len(doc))) or _colon_frame(doc) is not None
     # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
     own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
                               " ".join(t.lower_ for t in doc)))
@@ -2123,6 +2489,32 @@ def read(text: str) -> Reading:
         unsure and not ctx.soon_sure and not child_account)
     return Reading(result, child, bool(ctx.soon), settled, ctx.third_party and not child_account)
 
+
+
+_DANGER_CLASSES = ("DANGER_PERSON", "DRUG", "WEAPON", "DISTRESS", "DANGER_STATE", "MEDICAL",
+                   "HARM_FORMS", "HARM_ING", "HARM_PP", "CONCERN_ING", "CONCERN_PP", "ABUSE_PP",
+                   "FORCE_V", "SEX_ACT", "SEXUAL_IMAGE", "IMAGE", "BODY", "SUPPLY_ING", "MOVE_PP",
+                   "COUNTY_LINES", "DEMAND_V", "ABUSE_V")
+_DANGER_EXTRA = {"missing", "gone", "alone", "secret", "scared", "help", "owe", "owes", "debt",
+                 "older", "stranger", "hotel", "flat", "threat", "threats", "threaten", "kill",
+                 "stab", "hurt", "touch", "touched", "sex", "sexual", "abuse", "abused", "police",
+                 "999", "danger", "unsafe", "met", "online", "won't", "can't", "cannot", "not",
+                 "never", "hasn't", "isn't", "nobody", "meet", "meeting", "night", "tonight",
+                 "boyfriend", "girlfriend", "bf", "gf", "relationship", "dating", "gifts", "money",
+                 "presents", "lifts", "car", "van", "party", "parties", "snapchat", "messaging",
+                 "messages", "webcam", "pics", "groom", "grooming", "groomed", "exploit", "cse"}
+
+
+def mentions_danger(text: str) -> bool:
+    """Whether a message has any word of danger, abuse or absence at all: the safety component
+    does not let the classifier alone alarm on an everyday question without one ("my son's
+    shooting hoops at the park with his mates, is there a youth club nearby?")."""
+    lex = _lexicon()
+    words = {w.lower() for w in _WORD_RE.findall(normalise(text))}
+    words |= {w.split("'")[0] for w in words}
+    vocab = frozenset().union(*(lex[name] for name in _DANGER_CLASSES)) | _DANGER_EXTRA
+    adult_age = any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
+    return bool(words & vocab) or adult_age
 
 
 def check(text: str) -> SafetyResult:

@@ -82,3 +82,24 @@ def test_a_long_message_naming_a_case_status_is_still_judged_by_the_classifier()
     text = "she has a social worker and she is not answering and i think something is really wrong"
     message = _message(text, [("emergency", 0.5), ("ask_pathway", 0.3)])
     assert _run(message) == "emergency"
+
+
+@pytest.mark.parametrize("text", ["my son's playing footy at the rec with his pals, is there a club near us?",
+                                  "we're off to the seaside with the kids on monday, where can we park?"])
+def test_an_everyday_question_with_no_word_of_danger_is_not_an_alarm(text):
+    """The classifier alone gave emergency to everyday plans asked about (issue 12, item 5)."""
+    message = _message(text, [("emergency", 0.6), ("ask_contacts", 0.3)])
+    assert _run(message) == "ask_contacts"
+
+
+@pytest.mark.parametrize("text", ["he keeps messaging her at night and she's only 13, what do I do?",
+                                  "my boyfriend is 22 and I'm 14 is that ok?"])
+def test_a_question_with_a_word_of_danger_is_still_judged_by_the_classifier(text):
+    message = _message(text, [("emergency", 0.6), ("ask_contacts", 0.3)])
+    assert _run(message) in {"emergency", "disclosure"}
+
+
+def test_the_classifier_threshold_is_the_one_chosen_on_the_dev_split():
+    """0.35: bench/README.md, blind safety figures (the smallest of 0.25/0.35/0.45 meeting the
+    false-alarm target on the dev split with no dev recall lost)."""
+    assert SafetyCheck.get_default_config()["classifier_min_mass"] == 0.35

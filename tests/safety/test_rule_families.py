@@ -151,6 +151,9 @@ def test_plans_past_events_questions_and_answers_stay_quiet(text: str) -> None:
     "he is picking her up later and taking her to a flat with men ",
     "keeps demanding keeps asking her for pictures ",
     "they are giving her vodka and weed and pills ",
+    # second round (tests/safety/test_round2.py)
+    "he's driving me ", "asking me and my mate ", "threatening to post them ", "but tonight ",
+    "taken off the bus ",
 ])
 def test_new_rules_stay_linear(fragment: str) -> None:
     """Many optional tokens in a pattern must not make long messages slow (cut at 4,000)."""
