@@ -1030,7 +1030,10 @@ def test_emergency(text: str) -> None:
 
 @pytest.mark.parametrize("text", DISCLOSURES)
 def test_disclosure(text: str) -> None:
-    assert check(text).kind == DISCLOSURE
+    """A child telling about themselves gets the child's reply: the rule may find danger now
+    (sextortion), and the NLU component gives the child ``disclosure`` for it (issue 12 item 4)."""
+    reading = safety.read(text)
+    assert reading.result.kind == DISCLOSURE or (reading.result.kind == EMERGENCY and reading.speaker_is_victim)
 
 
 @pytest.mark.parametrize("text", ORDINARY)
