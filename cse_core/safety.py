@@ -2436,6 +2436,10 @@ class Reading:
     about_another: bool  # the writer names another child ("my daughter", "she", a name)
 
 
+# Words an adult uses of a child in their care or work ("my son", "a pupil", "foster carer").
+_ADULT_VOICE = frozenset({"son", "daughter", "pupil", "pupils", "student", "students", "yp", "client", "grandson",
+                          "granddaughter", "stepson", "stepdaughter", "carer", "nurse", "teacher", "worker", "gp",
+                          "officer", "practitioner", "resi"})
 # Words for a child other than the writer ("if a pupil told me", "she said to me").
 _ANOTHER_CHILD = frozenset({"she", "her", "hers", "pupil", "pupils", "student", "students", "child", "children",
                             "kid", "kids", "daughter", "son", "yp", "client", "grandson", "granddaughter", "niece",
@@ -2470,7 +2474,11 @@ def read(text: str) -> Reading:
         victims.add(FIRST)
     # "they have locked me in": one reading takes "they" for the victim; the speaker is the
     # child unless another child is named
-    child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor
+    # ...and "told him to keep it a secret from us" is a parent: words only an adult uses of a
+    # child they look after or work with make the writer an adult
+    adult_voice = bool({t.lower_ for t in doc} & _ADULT_VOICE)
+    child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor \
+        and not adult_voice
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
     quoted = ('"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])) or (

@@ -79,7 +79,7 @@ class SafetyCheck(GraphComponent):
             message.set(SAFETY_KEY, {"kind": result.kind, "rule": result.reason, "speaker": "child" if child else None},
                         add_to_output=True)
             if result.kind:
-                self._override(message, "disclosure" if child else result.kind)
+                self._override(message, _reply_for(result.kind, child, reading))
                 continue
             kind = self._classifier_kind(message, text, reading)
             if kind:
@@ -133,3 +133,13 @@ def _names_a_case_status(text: str) -> bool:
     if len(text.split()) > ANSWER_MAX_WORDS:
         return False
     return parsing.case_status_from_text(knowledge.get(), text) is not None
+
+
+def _reply_for(kind: str, child: bool, reading: safety.Reading) -> str:
+    """The child's words for a child at risk; an adult telling about a child gets the adult's
+    999 reply (and the situation answer after it), never "it's not your fault... Childline"."""
+    if child:
+        return "disclosure"
+    if kind == "disclosure" and reading.about_another:
+        return "emergency"
+    return kind
