@@ -11,9 +11,9 @@ ranks first) and the message says enough to judge (``classifier_min_words``), th
 likely of the two is taken. Below that, a top-ranked safety intent gives way to the next
 intent: a bag-of-words model learns "she's" and "14" from emergency examples, and a typed
 screening answer such as "she's 14" must not derail the screening. The threshold is low on
-purpose: a false alarm costs a 999 reminder, a miss could cost a child. 0.35 was chosen on the
-blind set's dev split (``bench/eval_safety.py --min-mass``): the smallest of 0.25/0.35/0.45 whose
-dev false alarms meet the 3% target, with no dev recall lost (bench/README.md).
+purpose: a false alarm costs a 999 reminder, a miss could cost a child. 0.35 lost no recall on
+the blind set's dev split but lost "she just screamed down the phone and then it went dead"
+from the repository's own safety suite (CI), so it stays 0.25 (bench/README.md).
 
 Who is speaking and when (issue 12, item 4): when the check finds that the child writing is
 the one at risk, the intent is ``disclosure`` even for danger now, so the child gets the
@@ -52,7 +52,7 @@ ANSWER_MAX_WORDS = 8
 class SafetyCheck(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"classifier_min_mass": 0.35, "classifier_min_words": 4}
+        return {"classifier_min_mass": 0.25, "classifier_min_words": 4}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}

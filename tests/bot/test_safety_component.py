@@ -99,7 +99,9 @@ def test_a_question_with_a_word_of_danger_is_still_judged_by_the_classifier(text
     assert _run(message) in {"emergency", "disclosure"}
 
 
-def test_the_classifier_threshold_is_the_one_chosen_on_the_dev_split():
-    """0.35: bench/README.md, blind safety figures (the smallest of 0.25/0.35/0.45 meeting the
-    false-alarm target on the dev split with no dev recall lost)."""
-    assert SafetyCheck.get_default_config()["classifier_min_mass"] == 0.35
+def test_danger_the_rules_miss_still_alarms_when_the_classifier_gives_it_a_third():
+    """CI found it: at a 0.35 threshold "she just screamed down the phone and then it went
+    dead" (classifier mass about 0.3) got no 999 reply."""
+    message = _message("she just screamed down the phone and then it went dead",
+                       [("ask_contacts", 0.4), ("emergency", 0.3), ("ask_signs", 0.2)])
+    assert _run(message) == "emergency"
