@@ -27,8 +27,6 @@ import hashlib
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cse_core import answers, knowledge  # noqa: E402
+from tests.assistant import running_assistant  # noqa: E402
 
 RIGHT, CLARIFIED, WRONG = "right", "clarified", "wrong"
 
@@ -230,62 +229,13 @@ def score_situation(index: Index, item: dict[str, Any], messages: list[dict[str,
 # ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        time.sleep(0.5)
-    raise TimeoutError(url)
-
-
 @contextlib.contextmanager
 def assistant(model: Path) -> Iterator[str]:
-    """The action server and Rasa on free ports with a throw-away SQLite store."""
-    work = Path(tempfile.mkdtemp(prefix="blind-eval-"))
-    rasa_port, actions_port = free_port(), free_port()
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text((ROOT / "endpoints.yml").read_text().replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{work / 'cse.db'}",
-           "CSE_MAX_CONCURRENT_MESSAGES": "0"}
-    with open(work / "actions.log", "w") as actions_log, open(work / "rasa.log", "w") as rasa_log:
-        yield from _serve(model, endpoints, env, actions_port, rasa_port, actions_log, rasa_log)
-
-
-def _serve(model: Path, endpoints: Path, env: dict[str, str], actions_port: int, rasa_port: int,
-           actions_log: Any, rasa_log: Any) -> Iterator[str]:
-    bin_dir = Path(sys.executable).parent
-    logs = [actions_log, rasa_log]
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-                         cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(bin_dir / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-                          "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port),
-                          "--interface", "127.0.0.1"],
-                         cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-    ]
-    try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", procs[0])
-        wait_for(f"http://127.0.0.1:{rasa_port}/", procs[1])
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    """The assistant as the test suites start it (tests/assistant.py), in a throw-away folder,
+    with no admission limit: the evaluation sends one message at a time."""
+    with running_assistant(Path(tempfile.mkdtemp(prefix="blind-eval-")), model,
+                           env={"CSE_MAX_CONCURRENT_MESSAGES": "0"}) as running:
+        yield running["url"]
 
 
 class Client:

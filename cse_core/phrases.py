@@ -78,15 +78,14 @@ def _compile(phrase: str, exact: bool = False) -> list[list[dict]]:
             patterns = [p + [{"LIKE_NUM": True, **({"OP": "?"} if optional else {})}] for p in patterns]
             continue
         alternatives = [_word_forms(a) if exact else _word_keys(a) for a in item.split("|") if a]
-        attr = "LOWER" if exact else "_"
+        attr = "LOWER" if exact else "NORM"  # NORM holds the key (see _set_keys)
         single = sorted({a[0] for a in alternatives if len(a) == 1})
         multi = [a for a in alternatives if len(a) > 1]
         options: list[list[dict]] = []
         if single:
-            spec = {"LOWER": {"IN": single}} if exact else {"_": {"key": {"IN": single}}}
-            options.append([{**spec, **({"OP": "?"} if optional else {})}])
+            options.append([{attr: {"IN": single}, **({"OP": "?"} if optional else {})}])
         for toks in multi:
-            options.append([{"LOWER": t} if attr == "LOWER" else {"_": {"key": t}} for t in toks])
+            options.append([{attr: t} for t in toks])
         patterns = [p + option for p in patterns for option in options]
     return patterns
 
@@ -107,7 +106,6 @@ class PhraseSet:
     """Named groups of phrases; ``find`` returns every match, ``best`` non-overlapping ones."""
 
     def __init__(self, groups: dict[str, Iterable[str]], exact: bool = False) -> None:
-        _ensure_extension()
         self._matcher = Matcher(get_nlp().vocab, validate=True)
         self._phrases: dict[str, str] = {}
         for label, phrases in groups.items():
@@ -140,19 +138,14 @@ class PhraseSet:
         return {m.label for m in self.find(doc)}
 
 
-def _ensure_extension() -> None:
-    from spacy.tokens import Token
-
-    if not Token.has_extension("key"):
-        Token.set_extension("key", default="")
-
-
 def _set_keys(doc: Doc) -> None:
-    _ensure_extension()
+    """Each token's key goes into its NORM, which the Matcher reads natively: a custom
+    ``token._`` attribute is a Python call per token per pattern state, and made phrase
+    matching most of the action server's time (issue 13's bench)."""
     if doc.user_data.get("keys_set"):
         return
     for token in doc:
-        token._.key = key(token.lower_, token.lemma_)
+        token.norm_ = key(token.lower_, token.lemma_)
     doc.user_data["keys_set"] = True
 
 

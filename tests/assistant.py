@@ -1,4 +1,4 @@
-"""The running assistant the test suites share: what starts it and how to talk to it.
+"""The running assistant the test suites and `make eval` share: what starts it and how to talk to it.
 
 The session-scoped fixtures `server` (the real action server and Rasa server, started once
 per pytest run), `bot` and `sender` are in tests/conftest.py; the e2e, channel and web
@@ -9,9 +9,14 @@ throw-away SQLite tracker store, exactly as `make run` serves it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +52,48 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
             pass
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer in {timeout}s")
+
+
+@contextlib.contextmanager
+def running_assistant(work: Path, model: Path = MODEL, env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """The action server and Rasa on free ports, serving ``model`` with a throw-away SQLite
+    store in ``work``, started as `make run` starts them (the launcher, bot/serve.py: version
+    checks, the patches, the action endpoint's breaker); stopped on exit. Yields the url, the
+    database file, the API token and the log files."""
+    rasa_port, actions_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}"),
+        encoding="utf-8",
+    )
+    db = work / "cse.db"
+    token = uuid.uuid4().hex
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
+           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{db}", "CSE_SENDER_SECRET": SENDER_SECRET,
+           "RASA_AUTH_TOKEN": token, **(env or {})}
+    logs = {name: work / f"{name}.log" for name in ("actions", "rasa")}
+    with open(logs["actions"], "w") as actions_log, open(logs["rasa"], "w") as rasa_log:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "bot.serve", "actions", "--port", str(actions_port)],
+            cwd=ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
+        )
+        rasa = subprocess.Popen(
+            [sys.executable, "-m", "bot.serve", "rasa", "--model", str(model), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{actions_port}/health", actions)
+            wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
+            yield {"url": f"http://127.0.0.1:{rasa_port}", "work": work, "db": db, "token": token, "logs": logs}
+        finally:
+            for proc in (rasa, actions):
+                proc.terminate()
+            for proc in (rasa, actions):
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
 
 class Bot:

@@ -26,18 +26,25 @@ ENTITY_STRUCTURAL = frozenset({"entity", "start", "end", "confidence_entity", "e
                                "processors"})
 
 
-_results: dict[str, str] = {}  # digest of a bot message -> its redaction; no raw text kept
+# Most stored strings repeat: the model id on every event's metadata, the assistant's answers,
+# buttons and slot values. Their redaction is remembered by digest (no text is kept as a key;
+# a value kept is already redacted), which took the store's share of the Rasa server's time
+# under load from half to a few percent (bench/README.md).
+MEMO_SIZE = 4096
+MEMO_MAX_CHARS = 8000  # longer texts are rare (a long answer at most) and redacted each time
+_memo: dict[bytes, str] = {}
 
 
-def _redact_bot_text(text: str) -> str:
-    """Bot messages repeat (the same answers): remember their redaction by digest."""
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    found = _results.get(digest)
+def _redact_text(text: str) -> str:
+    if len(text) > MEMO_MAX_CHARS:
+        return redact(text)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    found = _memo.get(digest)
     if found is None:
         found = redact(text)
-        if len(_results) >= 2048:
-            _results.pop(next(iter(_results)))
-        _results[digest] = found
+        if len(_memo) >= MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))
+        _memo[digest] = found
     return found
 
 
@@ -47,12 +54,10 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if key in STRUCTURAL:
             out[key] = value
-        elif key == "text" and data.get("event") == "bot" and isinstance(value, str):
-            out[key] = _redact_bot_text(value)
         elif key in ("parse_data", "user_featurization") and isinstance(value, dict):
             out[key] = _parse_data(value)
         else:
-            out[key] = redact_value(value)
+            out[key] = redact_value(value, _redact_text)
     return out
 
 
@@ -62,8 +67,8 @@ def _parse_data(parse: dict[str, Any]) -> dict[str, Any]:
         if key in PARSE_STRUCTURAL:
             out[key] = value
         elif key == "entities" and isinstance(value, list):
-            out[key] = [{k: v if k in ENTITY_STRUCTURAL else redact_value(v) for k, v in ent.items()}
-                        if isinstance(ent, dict) else redact_value(ent) for ent in value]
+            out[key] = [{k: v if k in ENTITY_STRUCTURAL else redact_value(v, _redact_text) for k, v in ent.items()}
+                        if isinstance(ent, dict) else redact_value(ent, _redact_text) for ent in value]
         else:
-            out[key] = redact_value(value)
+            out[key] = redact_value(value, _redact_text)
     return out

@@ -4,7 +4,6 @@ a short timeout, fail-fast while it is down, back as soon as its /health answers
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 import pytest
@@ -17,12 +16,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.action_endpoint import ActionServerDown, ActionServerEndpoint, TurnReport, current_turn, health_url_for
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.assistant import free_port
 
 
 class FakeActionServer:
@@ -33,10 +27,12 @@ class FakeActionServer:
         self.hang = False
         self.delay = 0.0
         self.calls = 0
+        self.peers: set[tuple] = set()  # the client ends of the connections calls came on
         self.runner: web.AppRunner | None = None
 
     async def webhook(self, request: web.Request) -> web.Response:
         self.calls += 1
+        self.peers.add(request.transport.get_extra_info("peername"))
         while self.hang:
             await asyncio.sleep(0.05)
         await asyncio.sleep(self.delay)
@@ -143,6 +139,43 @@ def test_a_dead_server_trips_the_breaker_and_a_new_one_closes_it():
             assert (await call(ep))["responses"]
         finally:
             await server.stop()
+
+    asyncio.run(main())
+
+
+def test_calls_share_one_kept_connection():
+    async def main() -> None:
+        server = FakeActionServer()
+        await server.start()
+        try:
+            ep = endpoint(server.url)
+            for _ in range(5):
+                assert (await call(ep))["responses"]
+            assert (await call(ep.copy()))["responses"]  # Rasa copies endpoints: same session
+            assert server.calls == 6 and len(server.peers) == 1
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
+
+
+def test_a_restarted_server_is_reached_on_a_new_connection_without_a_failed_call():
+    async def main() -> None:
+        server = FakeActionServer()
+        await server.start()
+        ep = endpoint(server.url)
+        assert (await call(ep))["responses"]
+        await server.stop()  # the kept connection is closed by the server going away
+        restarted = FakeActionServer()
+        restarted.port = server.port
+        await restarted.start()
+        try:
+            report = TurnReport()
+            current_turn.set(report)
+            assert (await call(ep))["responses"]
+            assert report.failed_actions == [] and not ep.breaker.is_open
+        finally:
+            await restarted.stop()
 
     asyncio.run(main())
 

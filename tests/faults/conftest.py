@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from tests.assistant import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "cse.tar.gz"
 PG_BIN = Path("/usr/lib/postgresql") / (sorted(os.listdir("/usr/lib/postgresql"))[-1] if Path("/usr/lib/postgresql").exists() else "15") / "bin"
@@ -36,12 +37,6 @@ START_TIMEOUT_S = 420
 REQUEST_TIMEOUT_S = 30
 EMERGENCY_FIRST = "If a child is in immediate danger, call the Police on 999 now."
 SENDER_SECRET = uuid.uuid4().hex  # the assistant's sender-id key here, so tests can find a conversation
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def poll(condition: Callable[[], bool], what: str, timeout: float = 60.0, every: float = 0.2) -> None:

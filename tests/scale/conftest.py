@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -27,6 +26,8 @@ from typing import Any
 import pytest
 import requests
 import sqlalchemy as sa
+
+from tests.assistant import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "cse.tar.gz"
@@ -41,12 +42,6 @@ TEST_TIME_LIMIT_S = 300
 REQUEST_TIMEOUT_S = 90
 TRAIN_TIMEOUT_S = 1500
 READY_LINE = "Two replicas of the assistant are running"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)

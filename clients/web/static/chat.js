@@ -268,7 +268,7 @@
     const box = el("div", "summary-text");
     for (const line of body.split("\n")) box.append(el("p", "summary-line", line));
     const actions = el("div", "summary-actions");
-    const button = el("button", "copy-button", "Copy summary");
+    const button = el("button", "solid-button copy-button", "Copy summary");
     button.type = "button";
     const status = el("span", "copy-status");
     status.setAttribute("role", "status");
