@@ -12,8 +12,9 @@ replaces and why:
 1. ``RemoteAction._validate_action_result``: Rasa validates every action server response
    with ``jsonschema.validate(result, schema)``, which (jsonschema 4.17) checks the large,
    constant schema itself and builds a new validator each time: half of the Rasa server's
-   CPU under load. Here the schema is checked once and one validator reused; an invalid
-   response still raises ``ValidationError`` with Rasa's message.
+   CPU under load. Here the schema is checked once and one validator reused, and each
+   distinct event is validated once (the same slot sets and loops come back on every turn);
+   an invalid response still raises ``ValidationError`` with Rasa's message.
 2. ``Event.resolve_by_type``: every stored event is turned back into its class by walking
    all of Event's subclasses; the class found for a type name is now remembered (a name
    not found yet still goes through Rasa's own search).
@@ -41,6 +42,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,8 +76,46 @@ def _action_result_validator() -> Any:
     return cls(schema)
 
 
+@functools.lru_cache(maxsize=1)
+def _event_validator() -> Any:
+    """The schema's ``events`` items: one event. An action's events repeat (the same slot set,
+    the same loop), so each distinct event is validated once and remembered."""
+    schema = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]
+    return validator_for(schema)(schema)
+
+
+_VALID_EVENTS_MAX = 4096
+_valid_events: dict[str, None] = {}  # canonical JSON of events found valid (the assistant's own output)
+
+
+def _known_valid(result: Any) -> bool:
+    """Whether ``result`` satisfies the response schema, checked per part: an object whose
+    ``responses`` (if present) is an array of objects and whose ``events`` (if present) is an
+    array of events each valid by the schema (the schema says no more than this)."""
+    if not isinstance(result, dict):
+        return False
+    if "responses" in result and not (isinstance(result["responses"], list)
+                                      and all(isinstance(r, dict) for r in result["responses"])):
+        return False
+    events = result.get("events", [])
+    if not isinstance(events, list):
+        return False
+    for event in events:
+        key = json.dumps(event, sort_keys=True, default=repr)
+        if key in _valid_events:
+            continue
+        if not _event_validator().is_valid(event):
+            return False
+        if len(_valid_events) >= _VALID_EVENTS_MAX:
+            _valid_events.pop(next(iter(_valid_events)))
+        _valid_events[key] = None
+    return True
+
+
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    try:
+    if _known_valid(result):
+        return True
+    try:  # invalid: the whole schema raises the error Rasa would have raised
         _action_result_validator().validate(result)
         return True
     except ValidationError as e:  # Rasa's own wording, so logs read the same

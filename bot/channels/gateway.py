@@ -41,6 +41,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from bot import offload
 from bot.action_endpoint import ActionServerEndpoint, TurnReport, current_turn
 from bot.channels import admission
+from bot.components.digest_cache import DigestCache
 from bot.tracker_store import StoreUnavailable, find
 from cse_core import texts
 
@@ -100,10 +101,14 @@ def _messages(sender: str, lines: list[str]) -> list[dict[str, Any]]:
     return [{"recipient_id": sender, "text": line} for line in lines]
 
 
+# The same long text sent again (a paste retried, a flood) is judged once: digests only.
+_safety_cache: DigestCache[str | None] = DigestCache(512)
+
+
 def _safety_kind(text: str) -> str | None:
     from cse_core import safety  # spaCy: imported where it runs, on the text thread
 
-    return safety.check(text).kind
+    return _safety_cache.get(text, lambda t: safety.check(t).kind)
 
 
 async def safety_kind(text: str, urgent: bool = False) -> str | None:

@@ -56,7 +56,10 @@ class SafetyCheck(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
-        self._cache: DigestCache[safety.SafetyResult] = DigestCache()  # repeated answers: "no"...
+        self._cache: DigestCache[safety.Reading] = DigestCache()  # repeated answers: "no"...
+        # Build the pipeline and the rule matchers now, while the model loads: built on the
+        # first message instead, they held that person's reply (a 999 one too) for seconds.
+        safety.read("warm up")
 
     @classmethod
     def create(

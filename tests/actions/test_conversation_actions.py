@@ -118,3 +118,14 @@ def test_a_described_child_read_as_stop_or_resume_is_answered_not_told_there_is_
 def test_stop_with_nothing_to_stop_still_says_so():
     messages, _ = run(ActionScreeningStop(), make_tracker("stop", "stop"))
     assert "no pre-screen in progress" in texts(messages)
+
+
+def test_the_phrase_matchers_are_built_when_the_action_server_starts():
+    """Built on the first turn, they took longer than the Rasa server waits for an action."""
+    import subprocess
+    import sys
+
+    code = "import actions; from cse_core import talk; print(talk.get.cache_info().currsize)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "1"

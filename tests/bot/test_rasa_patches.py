@@ -32,6 +32,12 @@ INVALID = [
     {"events": "not a list", "responses": []},
     {"events": [{"name": "age"}], "responses": []},  # an event without its type
     {"events": [{"event": "no_such_event"}], "responses": []},
+    {"events": None},
+    {"responses": "not a list"},
+    {"responses": ["not an object"]},
+    ["not an object"],
+    # a valid event already remembered does not let an invalid one beside it through
+    {"events": [{"event": "slot", "name": "age", "value": 14, "timestamp": None}, {"event": 3}]},
 ]
 
 
@@ -90,6 +96,12 @@ def test_our_actions_never_read_the_trimmed_events():
 def test_valid_results_pass_both_validators(result):
     jsonschema.validate(result, RemoteAction.action_response_format_spec())  # Rasa's way
     assert _action()._validate_action_result(result) is True
+
+
+def test_a_remembered_valid_event_is_still_valid():
+    result = VALID[1]
+    assert _action()._validate_action_result(result) is True
+    assert _action()._validate_action_result(result) is True  # the second time from memory
 
 
 @pytest.mark.parametrize("result", INVALID)

@@ -105,3 +105,15 @@ def test_danger_the_rules_miss_still_alarms_when_the_classifier_gives_it_a_third
     message = _message("she just screamed down the phone and then it went dead",
                        [("ask_contacts", 0.4), ("emergency", 0.3), ("ask_signs", 0.2)])
     assert _run(message) == "emergency"
+
+
+def test_the_check_is_built_when_the_component_loads_not_on_the_first_message(monkeypatch):
+    """Built lazily, the spaCy pipeline and rule matchers held the first person's reply
+    (a 999 one too) for seconds."""
+    from cse_core import safety
+
+    seen: list[str] = []
+    real = safety.read
+    monkeypatch.setattr(safety, "read", lambda text: seen.append(text) or real(text))
+    SafetyCheck({})
+    assert seen, "SafetyCheck did not run the check once while loading"
