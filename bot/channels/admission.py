@@ -7,22 +7,27 @@ served, keeps the CPU busy while one message waits for the action server and mak
 message's time its queue position plus its own work.
 
 Before any work is queued, ``check()`` refuses (``Refused``, with a Retry-After):
-- a sender over its rate (a token bucket: ``burst`` messages at once, then ``rate`` per
-  second) or with ``per_sender`` messages already waiting or running (429);
+- a sender over its rate (a token bucket: ``burst`` tokens at once, then ``rate`` per
+  second; a message costs one token per ``chars_per_token`` characters of the text it makes
+  the assistant read, at least one: a stream of 4,000-character texts is as much work as
+  sixteen times as many short messages, and is limited as such) or with ``per_sender``
+  messages already waiting or running (429);
 - anyone when ``queue`` messages are already waiting (503): memory stays bounded under a
   flood, and the people already waiting are answered in time.
 
 Settings (environment): CSE_MAX_CONCURRENT_MESSAGES (3; 0 = no limit on concurrency),
 CSE_MAX_QUEUED_MESSAGES (100), CSE_SENDER_BURST (60), CSE_SENDER_RATE (10 per second),
-CSE_SENDER_PENDING (2). Buckets are kept for the most recent CSE_SENDERS_TRACKED (50,000)
-senders only. A conversation's own messages are still serialised by Rasa's lock inside.
+CSE_SENDER_PENDING (2), CSE_CHARS_PER_TOKEN (250). Buckets are kept for the most recent
+CSE_SENDERS_TRACKED (50,000) senders only. A conversation's own messages are still serialised by Rasa's lock inside.
 
 Why these numbers: one sender's messages are answered one at a time anyway, so a client
 that waits for each reply (a person, a button, a scripted test) already gets only its fair
 turn in the queue; the limits are for what does not wait: more than two messages of one
 sender in progress at once (one running, one waiting: a double click), or a sustained
 stream of more than 10 a second after a burst of 60 (a pre-screen typed by a script is
-about 25 messages).
+about 25 messages). A person pasting long case notes sends a few at a time; a sender
+streaming texts at the length cap (16 tokens each) gets under one a second after the burst,
+so it cannot buy most of the server's text work (bench: hostile senders).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Limits:
     rate: float = 10.0
     per_sender: int = 2
     senders_tracked: int = 50_000
+    chars_per_token: int = 250
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -61,7 +67,12 @@ class Limits:
                    burst=max(1, int(_env("CSE_SENDER_BURST", cls.burst, int))),
                    rate=_env("CSE_SENDER_RATE", cls.rate),
                    per_sender=max(1, int(_env("CSE_SENDER_PENDING", cls.per_sender, int))),
-                   senders_tracked=max(100, int(_env("CSE_SENDERS_TRACKED", cls.senders_tracked, int))))
+                   senders_tracked=max(100, int(_env("CSE_SENDERS_TRACKED", cls.senders_tracked, int))),
+                   chars_per_token=max(1, int(_env("CSE_CHARS_PER_TOKEN", cls.chars_per_token, int))))
+
+    def cost(self, chars: int) -> float:
+        """The tokens a message of ``chars`` characters costs: at least one, at most a burst."""
+        return float(min(self.burst, max(1, math.ceil(chars / self.chars_per_token))))
 
 
 class Refused(Exception):
@@ -86,20 +97,21 @@ class Admission:
     def waiting(self) -> int:
         return self._total - self._running
 
-    def check(self, sender: str) -> Ticket:
-        """A place in the queue for this message (taking one token from the sender), or
-        Refused. The place is held from now on, so simultaneous requests cannot all slip
-        past the limits before any of them starts; ``Ticket.release`` gives it back."""
+    def check(self, sender: str, chars: int = 0) -> Ticket:
+        """A place in the queue for a message of ``chars`` characters (taking its cost in
+        tokens from the sender), or Refused. The place is held from now on, so simultaneous
+        requests cannot all slip past the limits before any of them starts;
+        ``Ticket.release`` gives it back."""
         lim = self.limits
         if self._pending.get(sender, 0) >= lim.per_sender:
             raise Refused(429, 2, "sender has too many messages in progress")
-        tokens = self._tokens(sender)
-        if tokens < 1:
-            wait = (1 - tokens) / lim.rate if lim.rate else 60
+        tokens, cost = self._tokens(sender), lim.cost(chars)
+        if tokens < cost:
+            wait = (cost - tokens) / lim.rate if lim.rate else 60
             raise Refused(429, max(1, math.ceil(wait)), "sender rate limit")
         if lim.concurrent and self.waiting >= lim.queue:
             raise Refused(503, 5, "queue full")
-        self._buckets[sender] = (tokens - 1, self._clock())
+        self._buckets[sender] = (tokens - cost, self._clock())
         self._pending[sender] = self._pending.get(sender, 0) + 1
         self._total += 1
         return Ticket(self, sender)

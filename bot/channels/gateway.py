@@ -151,7 +151,8 @@ async def converse(sender: str, text: str, channel: str, on_new_message: Callabl
     started = time.monotonic()
     gate = admission.get()
     try:
-        ticket = gate.check(sender)  # first: a flood of anything, long messages too, is limited
+        # first: a flood of anything, long messages too, is limited; a long text costs more
+        ticket = gate.check(sender, min(len(text), max_chars()))
     except admission.Refused as refused:
         logger.warning("%s: message refused: %s", channel, refused.reason)
         # The busy words say "call 999" anyway; a flood must not buy a safety check per message.

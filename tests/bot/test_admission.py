@@ -78,6 +78,23 @@ def test_a_sender_over_its_rate_gets_429_with_retry_after_and_others_are_untouch
         gate.check("flooder").release()
 
 
+def test_a_long_text_costs_a_token_per_chars_per_token_characters():
+    clock = Clock()
+    gate = Admission(Limits(burst=20, rate=1.0, chars_per_token=250), clock=clock)
+    assert gate.limits.cost(0) == 1 and gate.limits.cost(250) == 1 and gate.limits.cost(251) == 2
+    assert gate.limits.cost(4000) == 16 and gate.limits.cost(10**6) == 20  # never more than a burst
+    gate.check("paster", 4000).release()  # 16 of 20 tokens
+    with pytest.raises(Refused) as refused:
+        gate.check("paster", 4000).release()
+    assert refused.value.status == 429 and refused.value.retry_after == 12  # 12 more tokens at 1/s
+    for _ in range(4):
+        gate.check("paster", 20).release()  # short messages still go through on what is left
+    with pytest.raises(Refused):
+        gate.check("paster", 20).release()
+    clock.now += 16.0
+    gate.check("paster", 4000).release()
+
+
 def test_a_sender_cannot_have_more_than_its_share_in_progress():
     async def main() -> None:
         gate = Admission(Limits(concurrent=1, per_sender=2, burst=100))
