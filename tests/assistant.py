@@ -55,7 +55,8 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
 
 
 @contextlib.contextmanager
-def running_assistant(work: Path, model: Path = MODEL, env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+def running_assistant(work: Path, model: Path = MODEL, env: dict[str, str] | None = None,
+                      credentials: Path = ROOT / "credentials.yml", ready_path: str = "/") -> Iterator[dict[str, Any]]:
     """The action server and Rasa on free ports, serving ``model`` with a throw-away SQLite
     store in ``work``, started as `make run` starts them (the launcher, bot/serve.py: version
     checks, the patches, the action endpoint's breaker); stopped on exit. Yields the url, the
@@ -79,12 +80,12 @@ def running_assistant(work: Path, model: Path = MODEL, env: dict[str, str] | Non
         )
         rasa = subprocess.Popen(
             [sys.executable, "-m", "bot.serve", "rasa", "--model", str(model), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1"],
+             "--credentials", str(credentials), "--port", str(rasa_port), "--interface", "127.0.0.1"],
             cwd=ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
         )
         try:
             wait_for(f"http://127.0.0.1:{actions_port}/health", actions)
-            wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
+            wait_for(f"http://127.0.0.1:{rasa_port}{ready_path}", rasa)
             yield {"url": f"http://127.0.0.1:{rasa_port}", "work": work, "db": db, "token": token, "logs": logs}
         finally:
             for proc in (rasa, actions):

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,7 +23,7 @@ import pytest
 import requests
 
 from bot.channels import teams
-from tests.assistant import MODEL, ROOT, free_port, wait_for
+from tests.assistant import MODEL, running_assistant
 from tests.channels.fake_botframework import (
     APP_ID,
     APP_PASSWORD,
@@ -80,50 +77,17 @@ def fake_servers() -> Iterator[FakeServers]:
     servers.close()
 
 
-def stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture(scope="module")
 def teams_server(tmp_path_factory: pytest.TempPathFactory, fake_servers: FakeServers) -> Iterator[TeamsServer]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
     login, connector = start_login(fake_servers), start_connector(fake_servers)
     work = tmp_path_factory.mktemp("teams")
-    rasa_port, actions_port = free_port(), free_port()
-    endpoints, credentials = work / "endpoints.yml", work / "credentials.yml"
-    endpoints.write_text(
-        (ROOT / "endpoints.yml").read_text(encoding="utf-8").replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}"),
-        encoding="utf-8",
-    )
+    credentials = work / "credentials.yml"
     credentials.write_text(credentials_yaml(login), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-           "SANIC_HOST": "127.0.0.1", "CSE_DATABASE_URL": f"sqlite:///{work / 'cse.db'}",
-           "TEAMS_TEST_APP_ID": APP_ID, "TEAMS_TEST_APP_PASSWORD": APP_PASSWORD}
-    logs = {name: work / f"{name}.log" for name in ("actions", "rasa")}
-    handles = {name: open(path, "w") for name, path in logs.items()}
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-                         cwd=ROOT, env=env, stdout=handles["actions"], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(Path(sys.executable).parent / "rasa"), "run", "--model", str(MODEL),
-                          "--endpoints", str(endpoints), "--credentials", str(credentials),
-                          "--port", str(rasa_port), "--interface", "127.0.0.1"],
-                         cwd=ROOT, env=env, stdout=handles["rasa"], stderr=subprocess.STDOUT),
-    ]
-    try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", procs[0])
-        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/teams/", procs[1])
-        yield TeamsServer(f"http://127.0.0.1:{rasa_port}", login, connector, logs)
-    finally:
-        stop(list(reversed(procs)))
-        for handle in handles.values():
-            handle.close()
+    env = {"TEAMS_TEST_APP_ID": APP_ID, "TEAMS_TEST_APP_PASSWORD": APP_PASSWORD}
+    with running_assistant(work, env=env, credentials=credentials, ready_path="/webhooks/teams/") as running:
+        yield TeamsServer(running["url"], login, connector, running["logs"])
 
 def post(server: TeamsServer, act: dict[str, Any], token: str | None = "valid") -> requests.Response:
     """POST an activity to the Teams webhook, signed like the connector signs it unless told otherwise."""
