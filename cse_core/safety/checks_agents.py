@@ -1,0 +1,110 @@
+"""Post-checks on who does it: someone other than the speaker, a carer or an official (not
+danger), a figure of speech ("my mum's going to kill me", "hit me up")."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from cse_core.safety.tokens import _agent, _next
+
+if TYPE_CHECKING:
+    from cse_core.safety.rule import Hit
+
+
+# Doers that put the speaker in a professional role ("a parent threatened me at the door")
+_WORK_AGENTS = {"parent", "colleague", "manager", "boss", "client", "pupil", "patient",
+                "customer", "supervisor", "police", "officer", "council"}
+
+
+def _agent_is_other(doc: Doc, hit: Hit) -> bool:
+    """Someone else does it to the speaker: not "I", "you", "it" ("it hurts me"), and not
+    someone met at work."""
+    return _agent(doc, hit) not in {"i", "we", "you", "it", "this", "that", "which", "what",
+                                    "u", "ya"} | _WORK_AGENTS
+
+
+def _not_idiom(doc: Doc, hit: Hit) -> bool:
+    """Exclude "hit me up", "beat me at fifa", "kick me out", "sold me a phone"."""
+    nxt = _next(doc, hit.end)
+    verb = doc[hit.start].lemma_
+    if verb == "hit" and nxt in {"up", "back"}:
+        return False
+    if verb in {"beat", "kick"} and nxt in {"at", "in", "out", "to"}:
+        return False
+    if verb in {"sell", "shoot", "bring", "hit", "give"} and nxt in {"a", "an", "the", "some"}:
+        return False
+    agent = _agent(doc, hit)
+    if verb == "kill" and agent in {"mum", "dad", "mother", "father", "parents", "nan"}:
+        return False  # "my mum's going to kill me"
+    if verb == "touch" and agent in {"doctor", "nurse", "it", "this", "that"}:
+        return False
+    if verb == "follow" and nxt in {"on", "online", "back", "in"}:
+        return False  # "he follows me on instagram"
+    return _agent_is_other(doc, hit)
+
+
+def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
+    """"My mum's going to kill me" is an idiom, not a threat."""
+    agent = _agent(doc, hit)
+    return agent not in {"mum", "dad", "mother", "father", "parents", "nan", "teacher"}
+
+
+def _not_official(doc: Doc, hit: Hit) -> bool:
+    """"Social services have taken her into care" is not an abduction."""
+    words = {t.lower_ for t in doc}
+    official = {"police", "social", "services", "ambulance", "paramedics", "hospital",
+                "custody", "court"}
+    if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
+        official = official | {"care"}  # "taken into care"; not "a girl from our care home"
+    return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
+
+
+def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"He's driving me somewhere" is danger; "dad's driving us somewhere for my birthday", or
+    a bus going the wrong way, is not: someone other than a carer drives, and a person ("he",
+    "the man") is named."""
+    words = {t.lower_ for t in doc}
+    if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & {"bus", "train", "satnav",
+                                                               "sat", "taxi", "uber", "birthday",
+                                                               "surprise", "holiday"}:
+        return False
+    return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+
+
+def _secret_keeper(doc: Doc, hit: Hit) -> bool:
+    """"He told me not to tell" is an abuser's secrecy; "the police told me not to tell" and
+    "she (my daughter) told me not to tell her dad" are not."""
+    if doc[hit.start].lower_ not in {"told", "tells", "said", "says", "warned", "threatened"}:
+        return True
+    return _agent_is_other(doc, hit) and _agent(doc, hit) not in {
+        "she", "her", "mum", "mother", "nan", "friend", "mate", "daughter", "son"}
+
+
+def _requester_is_other(doc: Doc, hit: Hit) -> bool:
+    """Someone else asks: "he wants nudes", "I keep getting asked for nudes" (passive)."""
+    before = doc[hit.start - 1].lower_ if hit.start else ""
+    return before in {"getting", "being", "been", "got", "get", "gets"} or \
+        _agent_is_other(doc, hit)
+
+
+# Doers who take a child somewhere or give them things in the ordinary way of caring
+_CARER_AGENTS = {"mum", "dad", "mother", "father", "parents", "parent", "nan", "nana", "gran",
+                 "grandma", "grandad", "grandpa", "carer", "carers", "teacher", "teachers",
+                 "school", "doctor", "doctors", "nurse", "nurses", "police", "worker",
+                 "workers", "husband", "wife", "partner", "auntie", "aunt", "i", "we", "you",
+                 "pharmacist", "hospital", "staff", "paramedics", "coach"}
+
+
+# Where a child or family goes in the ordinary way: a planned visit there is not danger
+_OFFICIAL_VISITS = {"police", "court", "social", "hospital", "doctor", "doctors", "gp",
+                    "dentist", "appointment", "counsellor", "counselling", "therapy", "therapist",
+                    "worker", "nurse", "mum", "dad", "nan", "gran", "grandma", "grandad", "church",
+                    "mosque", "lesson", "lessons", "practice", "training", "cap", "meeting"}
+
+
+def _supplier_not_carer(doc: Doc, hit: Hit) -> bool:
+    """"They're giving her vodka" yes; "the nurse is giving her pills" no."""
+    return _agent(doc, hit) not in _CARER_AGENTS
