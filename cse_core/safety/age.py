@@ -9,9 +9,15 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from cse_core.nlp import get_nlp
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.patterns import _compile
 from cse_core.safety.tokens import _adult_age
+
+# Word lists of word_lists.yml (what each is for is said there).
+_AGE_GAP_SEXUAL = word_list("age_gap_sexual")
+_PARTNER_PERSONS = word_list("partner_persons")
+_RELATIONSHIP_WORDS = word_list("relationship_words")
+
 
 # The speaker giving their age: "I'm 14", "im only 13", "I am a 15 year old", "me 14"
 _OWN_AGE_PATTERNS = (
@@ -46,9 +52,6 @@ def _age_gap(doc: Doc) -> bool:
     words = {t.lower_ for t in doc}
     if any(_adult_age(doc, t.i) and int(t.text) != age for t in doc if t.text.isdigit()):
         return True
-    older = {"older", "adult", "grown"} & words and words & {
-        "man", "men", "guy", "guys", "lad", "lads", "boyfriend", "bloke", "woman", "girlfriend"}
-    sexual = words & {"sex", "sleep", "slept", "sleeping", "nudes", "naked", "touch", "touches",
-                      "touched", "kiss", "kissed", "pregnant"}
-    return bool(older) and bool(sexual or words & {"boyfriend", "girlfriend", "dating",
-                                                   "seeing", "relationship", "going"})
+    older = {"older", "adult", "grown"} & words and words & _PARTNER_PERSONS
+    sexual = words & _AGE_GAP_SEXUAL
+    return bool(older) and bool(sexual or words & _RELATIONSHIP_WORDS)

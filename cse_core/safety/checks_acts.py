@@ -7,9 +7,15 @@ from spacy.tokens import Doc
 
 from cse_core.safety.checks_company import _dangerous_company
 from cse_core.safety.checks_places import _held_somewhere
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.rule import Hit
 from cse_core.safety.tokens import _CLAUSE_WORDS, _after, _agent, _clause_rest, _next, _sentence_of
+
+# Word lists of word_lists.yml (what each is for is said there).
+_WEAK_COERCION = word_list("weak_coercion_verbs")
+_WEAK_PARTICIPLES = word_list("weak_participles")
+_DEBT_WORDS = word_list("debt_words")
+_ONLINE_CONTACT = word_list("online_contact_words")
 
 
 def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
@@ -31,8 +37,7 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
         objects = objects[: objects.index("of")]  # "pictures of the process map"
     strong = lex["ACT_OBJ"] - {"it", "them", "him", "his", "their", "what", "whatever",
                                "something", "anything", "everything", "money", "men", "man"}
-    weak_verbs = {"make", "makes", "made", "making", "force", "forces", "forced", "forcing",
-                  "get", "gets", "got", "getting"}
+    weak_verbs = _WEAK_COERCION
     verb = doc[hit.start].lower_
     pool = lex["ACT_OBJ"] if verb in weak_verbs else strong
     if act in {"meet", "meeting", "met", "go", "going", "went", "come", "coming", "stay"}:
@@ -67,10 +72,7 @@ def _by_abuser(doc: Doc, hit: Hit) -> bool:
         "her", "them", "him", "someone", "somebody"}
     if words[:1] == ["by"]:
         return bool(set(words[1:4]) & people)
-    weak = {"pressured", "pressurised", "pressurized", "made", "hit", "punched", "kicked",
-            "slapped", "used", "shared", "passed", "sold", "hurt", "followed", "stabbed",
-            "manipulated", "filmed", "photographed", "touched", "bullied", "tricked",
-            "persuaded", "pushed"}
+    weak = _WEAK_PARTICIPLES
     if pp not in weak:
         return True
     if pp in {"passed", "shared"} and words[:1] and words[0] in {"around", "round", "about"}:
@@ -86,23 +88,20 @@ def _made_me_alone(doc: Doc, hit: Hit) -> bool:
     """"I didn't want to but he made me": "made me" ending the clause."""
     if doc[hit.start].lemma_ == "make" and hit.end - hit.start == 2:
         return hit.end == len(doc) or doc[hit.end].is_punct or doc[hit.end].lower_ in (
-            _CLAUSE_WORDS + ["anyway", "again", "every", "all", "now", "too", "still"])
+            _CLAUSE_WORDS | {"anyway", "again", "every", "all", "now", "too", "still"})
     return True
 
 
 def _debt_context(doc: Doc, hit: Hit) -> bool:
     """"I owe him" is a disclosure when paying back is sex, drugs or "doing stuff"."""
     words = {t.lower_ for t in doc}
-    return bool(words & {"pay", "repay", "back", "off", "work", "sex", "sleep", "stuff", "things",
-                         "drugs", "do", "debt", "favours", "favors", "lifts", "owe"})
+    return bool(words & _DEBT_WORDS)
 
 
 def _online_contact(doc: Doc, hit: Hit) -> bool:
     """"He wants to meet me" is grooming when the person is from online, older or secret."""
     words = {t.lower_ for t in doc}
-    return bool(words & ({"online", "internet", "app", "game", "snapchat", "instagram", "tiktok",
-                          "secret", "alone", "hotel", "tell", "stranger", "older"}
-                         | _lexicon()["DANGER_PERSON"]))
+    return bool(words & (_ONLINE_CONTACT | _lexicon()["DANGER_PERSON"]))
 
 
 def _harm_now_ok(doc: Doc, hit: Hit) -> bool:

@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from cse_core.safety.lexicon import word_list
 from cse_core.safety.tokens import _agent, _next
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
 
-
-# Doers that put the speaker in a professional role ("a parent threatened me at the door")
-_WORK_AGENTS = {"parent", "colleague", "manager", "boss", "client", "pupil", "patient",
-                "customer", "supervisor", "police", "officer", "council"}
+# Word lists of word_lists.yml (what each is for is said there).
+_WORK_AGENTS = word_list("work_agents")
+_OFFICIAL_BODIES = word_list("official_bodies")
+_ORDINARY_JOURNEYS = word_list("ordinary_journeys")
+_CARER_AGENTS = word_list("carer_agents")
+_OFFICIAL_VISITS = word_list("official_visits")
 
 
 def _agent_is_other(doc: Doc, hit: Hit) -> bool:
@@ -55,8 +58,7 @@ def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
 def _not_official(doc: Doc, hit: Hit) -> bool:
     """"Social services have taken her into care" is not an abduction."""
     words = {t.lower_ for t in doc}
-    official = {"police", "social", "services", "ambulance", "paramedics", "hospital",
-                "custody", "court"}
+    official = _OFFICIAL_BODIES
     if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
         official = official | {"care"}  # "taken into care"; not "a girl from our care home"
     return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
@@ -67,9 +69,7 @@ def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
     a bus going the wrong way, is not: someone other than a carer drives, and a person ("he",
     "the man") is named."""
     words = {t.lower_ for t in doc}
-    if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & {"bus", "train", "satnav",
-                                                               "sat", "taxi", "uber", "birthday",
-                                                               "surprise", "holiday"}:
+    if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & _ORDINARY_JOURNEYS:
         return False
     return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
 
@@ -88,21 +88,6 @@ def _requester_is_other(doc: Doc, hit: Hit) -> bool:
     before = doc[hit.start - 1].lower_ if hit.start else ""
     return before in {"getting", "being", "been", "got", "get", "gets"} or \
         _agent_is_other(doc, hit)
-
-
-# Doers who take a child somewhere or give them things in the ordinary way of caring
-_CARER_AGENTS = {"mum", "dad", "mother", "father", "parents", "parent", "nan", "nana", "gran",
-                 "grandma", "grandad", "grandpa", "carer", "carers", "teacher", "teachers",
-                 "school", "doctor", "doctors", "nurse", "nurses", "police", "worker",
-                 "workers", "husband", "wife", "partner", "auntie", "aunt", "i", "we", "you",
-                 "pharmacist", "hospital", "staff", "paramedics", "coach"}
-
-
-# Where a child or family goes in the ordinary way: a planned visit there is not danger
-_OFFICIAL_VISITS = {"police", "court", "social", "hospital", "doctor", "doctors", "gp",
-                    "dentist", "appointment", "counsellor", "counselling", "therapy", "therapist",
-                    "worker", "nurse", "mum", "dad", "nan", "gran", "grandma", "grandad", "church",
-                    "mosque", "lesson", "lessons", "practice", "training", "cap", "meeting"}
 
 
 def _supplier_not_carer(doc: Doc, hit: Hit) -> bool:

@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.tokens import _adult_age, _sentence_of
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
+
+# Word lists of word_lists.yml (what each is for is said there).
+_DODGY_WORDS = word_list("dodgy_words")
+_RISKY_PLAN_WORDS = word_list("risky_plan_words")
 
 
 def _dangerous_company(doc: Doc, hit: Hit) -> bool:
@@ -26,7 +30,7 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
     if "boot" in words and words[min(words.index("boot") + 1, len(words) - 1)] not in {"sale", "sales"} \
             and words[max(words.index("boot") - 1, 0)] in {"car", "the", "a", "his", "their", "van"}:
         return True  # "in a car boot" (not a car boot sale)
-    if set(words) & ({"strange", "unknown", "random", "dodgy", "trap", "crack", "dealer"}
+    if set(words) & (_DODGY_WORDS
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
     if set(words) & {"hotel", "motel", "bnb", "airbnb"} and set(words) & {
@@ -44,8 +48,7 @@ def _risky_company(doc: Doc) -> bool:
     lex = _lexicon()
     words = [t.lower_ for t in doc]
     seen = set(words)
-    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"] | lex["COUNTY_LINES"]) or seen & {
-            "debt", "owe", "owes", "trap", "crack", "dealer", "hotel", "motel"}:
+    if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"] | lex["COUNTY_LINES"]) or seen & _RISKY_PLAN_WORDS:
         return True
     for i, word in enumerate(words[:-1]):
         if word in {"older", "grown"} and words[i + 1] in {"lads", "lad", "boys", "guys", "guy",

@@ -11,11 +11,17 @@ from spacy.tokens import Doc
 from cse_core.safety.age import _own_age
 from cse_core.safety.checks_agents import _CARER_AGENTS, _agent_is_other
 from cse_core.safety.checks_company import _adult_in_life, _risky_company
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.tokens import _agent
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
+
+# Word lists of word_lists.yml (what each is for is said there).
+_INSISTENCE = word_list("insistence_words")
+_IMAGE_THREATS = word_list("image_threat_words")
+_SEXUAL_CONTENT = word_list("sexual_content_words")
+_COERCIVE = word_list("coercive_verbs")
 
 
 def _image_agent_other(doc: Doc, hit: Hit) -> bool:
@@ -63,8 +69,7 @@ def _request_context(doc: Doc, hit: Hit) -> bool:
 def _sexual_content(doc: Doc, hit: Hit) -> bool:
     """"He sent me pictures" is a disclosure when they are sexual."""
     words = {t.lower_ for t in doc[hit.start: hit.end + 6]}
-    return bool(words & (_lexicon()["SEXUAL_IMAGE"] | _lexicon()["BODY"] | {
-        "porn", "dick", "penis", "willy", "cock", "privates", "himself", "his"}))
+    return bool(words & (_lexicon()["SEXUAL_IMAGE"] | _lexicon()["BODY"] | _SEXUAL_CONTENT))
 
 
 def _image_pressure(doc: Doc, hit: Hit) -> bool:
@@ -76,16 +81,9 @@ def _image_pressure(doc: Doc, hit: Hit) -> bool:
         return True
     if any(t.lower_ in lex["DEMAND_V"] for t in doc[max(0, hit.start - 2): hit.end]):
         return True
-    if words & {"unless", "threatening", "threatened", "threatens", "leak", "post", "expose",
-                "else"}:
+    if words & _IMAGE_THREATS:
         return True
     return _risky_company(doc)
-
-
-_COERCIVE = {"demand", "demands", "demanded", "demanding", "pressure", "pressures", "pressured",
-             "pressuring", "pressurising", "force", "forces", "forced", "forcing", "blackmail",
-             "blackmails", "blackmailed", "blackmailing", "threaten", "threatens", "threatened",
-             "threatening", "sextorting", "harassing", "bombarding"}
 
 
 def _image_coerced(doc: Doc, hit: Hit) -> bool:
@@ -113,8 +111,7 @@ def _image_request_pressure(doc: Doc) -> bool:
     text = " ".join(t.lower_ for t in doc)
     if _images_of_a_thing(doc):
         return False
-    if words & {"again", "keeps", "keep", "spamming", "constantly", "always", "else", "unless",
-                "nudes", "naked", "sexual", "stuff", "love"}:
+    if words & _INSISTENCE:
         return True
     if re.search(r"(do n't|not) want|(wo n't|not|never) stop|if i (do n't|dont|block|stop|say)", text):
         return True

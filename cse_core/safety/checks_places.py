@@ -10,11 +10,23 @@ from spacy.tokens import Doc
 
 from cse_core.safety.checks_agents import _CARER_AGENTS, _OFFICIAL_VISITS, _not_official
 from cse_core.safety.checks_company import _dangerous_company, _risky_company
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, alternation, word_list
 from cse_core.safety.tokens import _agent, _clause_rest, _next
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
+
+# Word lists of word_lists.yml (what each is for is said there).
+_SERVICE_PEOPLE = word_list("service_people")
+_ORDINARY_TRIPS = word_list("ordinary_trips")
+_MISSED_THINGS = word_list("missed_things")
+_MENACE_WORDS = word_list("menace_words")
+_LIFT_GONE_WRONG = word_list("lift_gone_wrong_words")
+_HOUSE_RULE_AGENTS = word_list("house_rule_agents")
+_ORDINARY_OUTINGS = word_list("ordinary_outings")
+_OTHER_PLACE = word_list("other_place_words")
+_SCHOOL_TIMES = word_list("school_times")
+_DISPUTES = word_list("disputes")
 
 
 def _held_somewhere(doc: Doc, hit: Hit) -> bool:
@@ -33,14 +45,13 @@ def _leave_not_person(doc: Doc, hit: Hit) -> bool:
     """"She can't get away/out/home" is danger; "she can't leave him" is a trauma bond."""
     last = doc[hit.end - 1].lower_
     nxt = _next(doc, hit.end)
-    if _agent(doc, hit) in {"mum", "dad", "parents", "mother", "father", "carer", "carers",
-                            "teacher", "teachers", "school", "nan", "gran", "i", "we"}:
+    if _agent(doc, hit) in _HOUSE_RULE_AGENTS:
         return False  # "my mum won't let me go out": a parent's rule, not captivity
     if last == "get":
         return nxt in {"away", "out", "home", "back", "free", "off", "outside", ""} or \
             doc[min(hit.end, len(doc) - 1)].is_punct
     if last in {"go", "come", "out"}:
-        return nxt not in {"to", "on", "swimming", "shopping", "with", "clubbing", "partying"}
+        return nxt not in _ORDINARY_OUTINGS
     if last == "leave":
         return nxt not in {"him", "them", "her", "his", "their", "my", "the", "that", "this"} or \
             _next(doc, hit.end + 1) in _lexicon()["PLACE"]
@@ -49,8 +60,7 @@ def _leave_not_person(doc: Doc, hit: Hit) -> bool:
 
 _WHEREABOUTS_KNOWN = re.compile(
     r"\bbut (she|he|they) ('s|is|are|'re) (at|with) (her |his |their |the )?(\w+ )?"
-    r"(club|school|practice|training|nan|nan 's|gran|grandma|grandad|friend|friend 's|mate|mate 's|dad|"
-    r"dad 's|mum|mum 's|aunt|auntie|work|college|cinema|lessons?|rehearsal|swimming)\b")
+    rf"({alternation(word_list('ordinary_whereabouts'))})\b")
 
 
 def _missing_not_object(doc: Doc, hit: Hit) -> bool:
@@ -61,10 +71,7 @@ def _missing_not_object(doc: Doc, hit: Hit) -> bool:
     last = doc[hit.end - 1].lower_
     nxt = _next(doc, hit.end)
     if last == "missing":
-        return nxt not in {"school", "lessons", "lesson", "class", "classes", "college", "work",
-                           "appointments", "sessions", "meals", "out", "a", "the", "her", "his",
-                           "some", "lots", "days", "education", "you", "him", "them", "me",
-                           "something", "anything", "homework", "information", "info"}
+        return nxt not in _MISSED_THINGS
     if last == "gone":
         return nxt in {"missing", "off", "since", "again", "all", "overnight", "for", "with",
                        "", ".", ",", "and", "two", "three", "days", "hours"} or \
@@ -106,8 +113,7 @@ def _menacing_presence(doc: Doc, hit: Hit) -> bool:
     if doc[hit.slots.get("a", hit.start)].lower_ in _CARER_AGENTS or _agent(doc, hit) in _CARER_AGENTS:
         return False
     agent = hit.slots.get("a", hit.start)
-    service = {"taxi", "cab", "bus", "delivery", "lollipop", "cream", "minibus", "escort", "club", "youth"}
-    if (agent > 0 and doc[agent - 1].lower_ in service) or \
+    if (agent > 0 and doc[agent - 1].lower_ in _SERVICE_PEOPLE) or \
             {t.lower_ for t in doc} & {"booked", "ordered", "arranged"}:
         return False  # "the taxi man is waiting for my son", "the lift we booked"
     if not any(t.lower_ in {"outside", "downstairs"} for t in doc[hit.start: hit.end]) or \
@@ -115,15 +121,7 @@ def _menacing_presence(doc: Doc, hit: Hit) -> bool:
                                         "gates", "college"}:
         return True  # the rule's original patterns
     words = {t.lower_ for t in doc}
-    return bool(words & ({"following", "followed", "follows", "follow", "stalking", "stalked",
-                          "threatening", "threatened", "knife", "gang", "owes", "owe", "debt"}
-                         | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
-
-
-_SCHOOL_TIMES = {"break", "breaktime", "lunch", "lunchtime", "detention", "playtime", "isolation",
-                 "class", "school", "talking", "homework", "being", "misbehaving"}
-_DISPUTES = {"argument", "arguments", "fight", "row", "drama", "conversation", "discussion",
-             "debate", "meeting", "mess", "trouble", "gossip", "feud", "beef", "it", "this", "that"}
+    return bool(words & (_MENACE_WORDS | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
 
 
 def _not_school_sanction(doc: Doc, hit: Hit) -> bool:
@@ -152,8 +150,7 @@ def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
     if "but" not in after:
         return False
     rest = set(after[after.index("but"):])
-    return bool(rest & {"now", "motorway", "miles", "wrong", "somewhere", "instead", "wo", "wont",
-                        "wouldn't", "refusing", "wherever", "unknown"})
+    return bool(rest & _LIFT_GONE_WRONG)
 
 
 def _took_me_somewhere(doc: Doc, hit: Hit) -> bool:
@@ -187,9 +184,7 @@ def _planned_danger(doc: Doc, hit: Hit) -> bool:
         lex = _lexicon()
         risky = going_to & (lex["ADULT_COMPANY"] | {"his", "their", "hotel", "trap"})
         return _reluctant_me(doc, hit) or bool(risky and not going_to & {"about", "who", "her", "him"})
-    ordinary = {"gala", "match", "tournament", "trip", "competition", "team", "holiday", "wedding",
-                "residential", "camp", "squad"}
-    if going_to & ordinary and not going_to & _lexicon()["ADULT_COMPANY"]:
+    if going_to & _ORDINARY_TRIPS and not going_to & _lexicon()["ADULT_COMPANY"]:
         return False  # "going to a hotel for a swimming gala with the club"
     return _risky_company(doc) or _reluctant_me(doc, hit)
 
@@ -205,7 +200,7 @@ def _moved_away(doc: Doc, hit: Hit) -> bool:
     if set(after) & _OFFICIAL_VISITS - {"meeting"}:
         return False  # "taken to the police station"
     words = [t.lower_ for t in doc]
-    moved = any(w in {"another", "different", "other", "new", "unknown", "strange"} and
+    moved = any(w in _OTHER_PLACE and
                 words[i + 1: i + 2] and words[i + 1] in _lexicon()["DESTINATION"] | _lexicon()["PLACE"]
                 for i, w in enumerate(words[:-1]))
     soon = {"now", "just", "ago", "tonight", "today", "currently"}

@@ -9,11 +9,19 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from cse_core.safety.checks_agents import _CARER_AGENTS, _not_self_family_kill
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.tokens import _agent, _next
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
+
+# Word lists of word_lists.yml (what each is for is said there).
+_SAID_WORDS = word_list("said_words")
+_SANCTION_VERBS = word_list("sanction_verbs")
+_SANCTION_NOUNS = word_list("sanction_nouns")
+_SANCTION_AGENTS = word_list("sanction_agents")
+_SANCTION_GIVERS = word_list("sanction_givers")
+_DEMAND_WORDS = word_list("demand_words")
 
 
 def _leverage(doc: Doc, hit: Hit) -> bool:
@@ -44,26 +52,22 @@ def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
 def _threat_not_sanction(doc: Doc, hit: Hit) -> bool:
     """A threat from someone who is not a carer, and not a sanction ("the school threatened my
     son with exclusion", "warned her to be careful", "threatened to take her phone")."""
-    if _agent(doc, hit) in _CARER_AGENTS | {"school", "college", "head", "headteacher", "council",
-                                            "landlord", "coach", "manager", "boss"}:
+    if _agent(doc, hit) in _CARER_AGENTS | _SANCTION_AGENTS:
         return False
     words = {t.lower_ for t in doc[: hit.start]}
-    if words & {"school", "teacher", "headteacher", "head", "police", "mum", "dad", "council"} and \
+    if words & _SANCTION_GIVERS and \
             doc[hit.start].lower_.startswith(("threat", "warn")):
         return False
-    said = {"said", "says", "saying", "told", "tells", "telling", "warned", "threatened", "messaged",
-            "texted", "message", "messages", "posted", "wrote", "writing", "sent"}
+    said = _SAID_WORDS
     veiled = {t.lower_ for t in doc[hit.start: hit.end]} & {"regret", "suffer", "sorry", "in", "over", "off"}
     if veiled and not {t.lower_ for t in doc[max(0, hit.start - 8): hit.start]} & said:
         return False  # "my son will regret not revising": only a threat when someone said it
     after = [t.lower_ for t in doc[hit.end: hit.end + 3]]
-    if after[:1] == ["with"] and set(after[1:]) & {"exclusion", "detention", "eviction", "expulsion",
-                                                  "court", "police", "prosecution", "fine", "fines"}:
+    if after[:1] == ["with"] and set(after[1:]) & _SANCTION_NOUNS:
         return False
     if after[:1] in (["to"], ["not"], ["about"], ["that"], ["off"]) and doc[hit.start].lower_.startswith("warn"):
         return False  # "warned her to be careful", "warned him about men online"
-    sanctions = {"take", "ground", "ban", "stop", "tell", "report", "call", "exclude", "expel",
-                 "confiscate", "cancel"}
+    sanctions = _SANCTION_VERBS
     return not (len(after) > 1 and after[0] == "to" and after[1] in sanctions)
 
 
@@ -71,6 +75,4 @@ def _threat_context(doc: Doc) -> bool:
     """A threat is danger with a demand or a deadline: money, paying, images, meeting, "by
     tonight", "or else"."""
     words = {t.lower_ for t in doc}
-    return bool(words & ({"money", "pay", "paid", "cash", "owe", "owes", "debt", "until", "by",
-                          "tonight", "else", "demanding", "demands", "meet", "come", "send"}
-                         | _lexicon()["IMAGE"]))
+    return bool(words & (_DEMAND_WORDS | _lexicon()["IMAGE"]))

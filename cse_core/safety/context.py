@@ -11,13 +11,19 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from cse_core.safety.age import _own_age
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.rule import THIRD
 from cse_core.safety.tokens import _CLAUSE_WORDS, _SENT_END, _next
 from cse_core.safety.victims import _victim_class
 
 if TYPE_CHECKING:
     from cse_core.safety.detector import _Detector
+
+# Word lists of word_lists.yml (what each is for is said there).
+_HURT_FOLLOWERS = word_list("hurt_followers")
+_NOT_JUST_NOW = word_list("not_just_now")
+_MEANING_WORDS = word_list("meaning_words")
+_SCENE_ING = word_list("scene_words")
 
 
 _CLAUSE_PUNCT = {",", ":", "-", "\u2013", "\u2014", "(", ")", '"'}
@@ -181,10 +187,6 @@ def _adult_survivor(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> bool:
     return bool(re.search(r"\b(now i 'm|i 'm now|now i am|i am now)\b", text))
 
 
-_SCENE_ING = {"sitting", "standing", "waiting", "crying", "screaming", "lying", "hanging", "being",
-              "getting", "shouting", "sat", "stood", "parked", "knocking", "banging", "hiding"}
-
-
 def _presentative(doc: Doc, sent_of: list[int]) -> set[int]:
     """"There's a girl of about 12 sitting in a car with three men": a scene in front of the
     writer is happening now. "there is/are" and a scene word within eight words."""
@@ -215,8 +217,7 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     # "just" before a verb: "she just rang", "he's just hit her"
     weak |= _presentative(doc, sent_of)
     weak |= {sent_of[t.i] for t in doc if t.lower_ == "just" and _next(doc, t.i + 1) not in
-             {"a", "an", "the", "want", "wanted", "wondering", "curious", "asking", "to", "need",
-              "like", "in", "for", "about", "checking", "one", "trying", "because"}}
+             _NOT_JUST_NOW}
 
     not_hypo = {b - 1 for a, b in spans.get("NOT_HYPO", [])}
     hypo = sorted({a for a, b in spans.get("HYPO", []) if b - 1 not in not_hypo
@@ -227,15 +228,13 @@ def _context(det: _Detector, doc: Doc) -> _Context:
     frames = [a for a, _ in spans.get("GUIDANCE_FRAME", [])]
     for s in questions:
         words = {t.lower_ for t in doc[sent_start[s]: ends[s]]}
-        if words & {"mean", "means", "meaning", "meant", "define", "definition"}:
+        if words & _MEANING_WORDS:
             frames.append(sent_start[s])
 
     negations = _negations(doc, sent_start)
     historic = spans.get("HISTORIC", [])
     resolved = False
-    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | {
-        "with", "covered", "really", "so", "stoned", "high", "smashed", "mashed", "wrecked", "off",
-        "smelling", "out", "very", "absolutely", "completely"}
+    hurt = lex["DANGER_STATE"] | lex["MEDICAL"] | lex["DISTRESS"] | _HURT_FOLLOWERS
     for a, b in spans.get("RESOLVED", []):
         window = range(max(0, a - 3), a)
         if _next(doc, b) in hurt:

@@ -25,13 +25,17 @@ from cse_core.safety.age import _age_gap
 from cse_core.safety.context import _Context, _context
 from cse_core.safety.frames import _colon_frame, _fiction_frame, _hypothetical
 from cse_core.safety.guards import _fires, _negated
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.normalise import normalise
 from cse_core.safety.patterns import Compiled, _compile
 from cse_core.safety.result import DISCLOSURE, EMERGENCY, SAFE, Reading, SafetyResult
 from cse_core.safety.rule import FIRST, GENERIC, THIRD, Hit, Rule
 from cse_core.safety.rules import RULES
 from cse_core.safety.victims import _determiner, _victim_class, _victim_ok
+
+# Word lists of word_lists.yml (what each is for is said there).
+_ADULT_VOICE = word_list("adult_voice")
+_ANOTHER_CHILD = word_list("another_child")
 
 
 @dataclass
@@ -127,14 +131,9 @@ def _support(ctx: _Context, hits: list[Hit]) -> int:
     return len(spans)
 
 
-# Words an adult uses of a child in their care or work ("my son", "a pupil", "foster carer").
-_ADULT_VOICE = frozenset({"son", "daughter", "pupil", "pupils", "student", "students", "yp", "client", "grandson",
-                          "granddaughter", "stepson", "stepdaughter", "carer", "nurse", "teacher", "worker", "gp",
-                          "officer", "practitioner", "resi"})
-# Words for a child other than the writer ("if a pupil told me", "she said to me").
-_ANOTHER_CHILD = frozenset({"she", "her", "hers", "pupil", "pupils", "student", "students", "child", "children",
-                            "kid", "kids", "daughter", "son", "yp", "client", "grandson", "granddaughter", "niece",
-                            "nephew", "stepdaughter", "stepson", "sister", "brother", "teenager"})
+# the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
+_OWN_PLAN = re.compile(r"^(i|we) ('m|am|'re|are) (" + "|".join(sorted(map(re.escape, word_list("own_plan_verbs"))))
+                       + r")\b")
 
 
 def read(text: str) -> Reading:
@@ -167,21 +166,19 @@ def read(text: str) -> Reading:
     # child unless another child is named
     # ...and "told him to keep it a secret from us" is a parent: words only an adult uses of a
     # child they look after or work with make the writer an adult
-    adult_voice = bool({t.lower_ for t in doc} & _ADULT_VOICE)
+    words = {t.lower_ for t in doc}
+    adult_voice = bool(words & _ADULT_VOICE)
     child = FIRST in victims and (victims == {FIRST} or not ctx.third_party) and not ctx.adult_survivor \
         and not adult_voice
     unsure = bool(ctx.historic_sents or ctx.habitual or ctx.hypo_marks or ctx.frame_marks
                   or ctx.classify_sents) or (bool(ctx.questions) and not ctx.first_person)
-    quoted = ('"' in doc.text and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])) or (
+    quoted = ('"' in doc.text and bool(words & _lexicon()["QUOTE_FRAME"])) or (
         not ctx.first_person and _fiction_frame(doc, len(doc))) or _colon_frame(doc) is not None
-    # the writer's own plan ("I'm taking my daughter to a party at her aunt's"): a carer
-    own_plan = bool(re.search(r"^(i|we) ('m|am|'re|are) (taking|driving|staying|picking|collecting|going|bringing)\b",
-                              " ".join(t.lower_ for t in doc)))
+    own_plan = bool(_OWN_PLAN.search(" ".join(t.lower_ for t in doc)))
     # A child telling about themselves ("it's happened loads", "if i really loved him id...")
     # is not settled by tense, habit or "if": what goes on or went on is a disclosure. An
     # adult's account says "my daughter", "we" or "she told me"; "me" alone may be either, and
     # a miss costs more than a 999 reminder.
-    words = {t.lower_ for t in doc}
     child_account = (bool(words & {"me", "myself"}) or ("i" in words and "we" not in words)) \
         and not words & _ANOTHER_CHILD
     settled = ctx.resolved or ctx.rating or ctx.adult_survivor or quoted or own_plan or (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.result import EMERGENCY
 from cse_core.safety.tokens import _sentence_of
 from cse_core.safety.victims import _determiner
@@ -15,6 +15,12 @@ from cse_core.safety.victims import _determiner
 if TYPE_CHECKING:
     from cse_core.safety.context import _Context
     from cse_core.safety.rule import Hit
+
+# Word lists of word_lists.yml (what each is for is said there).
+_REPORTING_VERBS = word_list("reporting_verbs")
+_FICTION = word_list("fiction_frames")
+_DEPICT = word_list("depict_words")
+_COLON_FRAMES = word_list("colon_frames")
 
 
 def _after_mark(ctx: _Context, marks: list[int], hit: Hit) -> int | None:
@@ -55,8 +61,7 @@ def _hypothetical(ctx: _Context, hit: Hit) -> bool:
     if hit.rule.kind == EMERGENCY:
         # "they said if he doesn't pay they'll stab him": a threat reported, not imagined
         reported = mark is not None and frame is None and hit.rule.hypo_ok and any(
-            t.lower_ in {"said", "says", "saying", "told", "tells", "telling", "threatened", "message",
-                         "messages", "texted", "warned"} for t in ctx.doc[max(0, mark - 4): mark])
+            t.lower_ in _REPORTING_VERBS for t in ctx.doc[max(0, mark - 4): mark])
         return not reported
     if frame is not None and (mark is None or frame <= mark) and _generic_in(
             ctx.doc, frame, hit.end):
@@ -96,14 +101,6 @@ def _quoted(ctx: _Context, hit: Hit) -> bool:
     return inside and bool({t.lower_ for t in doc} & _lexicon()["QUOTE_FRAME"])
 
 
-_FICTION = {"film", "films", "movie", "soap", "drama", "episode", "programme", "series", "story",
-            "book", "novel", "play", "scene", "script", "scenario", "roleplay", "character",
-            "training", "lesson", "presentation", "leaflet", "poster", "advert", "campaign",
-            "video", "documentary", "study", "game", "exercise", "vignette"}
-_DEPICT = {"shows", "showed", "showing", "depicts", "depicted", "features", "featured", "portrays",
-           "where", "about", "in", "when", "had", "has"}
-
-
 def _fiction_frame(doc: Doc, end: int) -> bool:
     """Before `end`, in its sentence: "in the soap ...", "the training video shows ...", "a
     drama where ...": what follows is the material's story, not the writer's report."""
@@ -135,10 +132,6 @@ def _fiction(ctx: _Context, hit: Hit) -> bool:
            for t in ctx.doc):
         return False  # the writer's own child is in it
     return _fiction_frame(ctx.doc, hit.start)
-
-
-_COLON_FRAMES = {"slide", "question", "exam", "worksheet", "reads", "prompt", "task", "activity",
-                 "scenario", "example", "quote", "study", "vignette", "script", "caption", "handout"}
 
 
 def _colon_frame(doc: Doc) -> int | None:

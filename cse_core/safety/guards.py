@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cse_core.safety.frames import _fiction, _hypothetical, _quoted
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.result import DISCLOSURE, EMERGENCY
 from cse_core.safety.rule import CURRENT, FIRST, GENERIC, NOW, PLANNED, STRONG, THIRD, Hit
 from cse_core.safety.tokens import _agent, _next
@@ -14,6 +14,9 @@ from cse_core.safety.victims import _determiner, _victim_ok
 
 if TYPE_CHECKING:
     from cse_core.safety.context import _Context
+
+# Word lists of word_lists.yml (what each is for is said there).
+_PHYSICAL_NOW = word_list("physical_now")
 
 
 def _negated(ctx: _Context, hit: Hit) -> bool:
@@ -99,16 +102,6 @@ def _historic(ctx: _Context, hit: Hit) -> bool:
         return True
     sent = ctx.sent_of[hit.start]
     return sent in ctx.historic_sents and sent not in ctx.any_now
-
-
-# Harm to the speaker that is physical danger now; other abuse of the speaker ("they're
-# forcing me to ...") is the child's disclosure unless they say it is happening right now.
-_PHYSICAL_NOW = {"following", "chasing", "holding", "keeping", "hiding", "locking", "trapping",
-                 "stabbing", "strangling", "choking", "kidnapping", "abducting", "dragging",
-                 "grabbing", "attacking", "beating", "hitting", "kicking", "punching",
-                 "hurting", "burning", "injecting", "held", "kept", "locked", "trapped",
-                 "attacked", "beaten", "hurt", "followed", "chased", "stabbed", "dragged",
-                 "pulled", "pushed", "bundled", "kidnapped", "abducted", "tied", "hit"}
 
 
 def _self_report(ctx: _Context, hit: Hit) -> str | None:

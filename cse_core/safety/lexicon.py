@@ -1,9 +1,18 @@
-"""The safety detector's word data: ``lexicon.yml`` (word classes the rule patterns name,
-cue phrases, text-speak, typo keys, words that are not names), loaded once."""
+"""The safety detector's word data, loaded once.
+
+* ``lexicon.yml``: the word classes the rule patterns name, cue phrases, text-speak, typo keys
+  and words that are not names (:func:`_lexicon`);
+* ``word_lists.yml``: the word lists the post-checks, guards and :func:`read` use by name
+  (:func:`word_list`). They are not pattern classes and do not count as known English words
+  for the typo fixer.
+
+A list or class the code names and the data lacks fails at import or at the first message,
+never by silently matching nothing."""
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +21,37 @@ import yaml
 from cse_core.nlp import get_nlp
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+WORD_LISTS_PATH = Path(__file__).with_name("word_lists.yml")
+
+
+@functools.lru_cache(maxsize=1)
+def _word_lists() -> dict[str, frozenset[str]]:
+    """Load word_lists.yml once: every entry must be a non-empty list of strings."""
+    data = yaml.load(WORD_LISTS_PATH.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    lists: dict[str, frozenset[str]] = {}
+    for name, words in data.items():
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise ValueError(f"{WORD_LISTS_PATH.name}: {name!r} is not a non-empty list of words")
+        lists[name] = frozenset(words)
+    return lists
+
+
+def word_list(name: str) -> frozenset[str]:
+    """A word list of word_lists.yml by name. Modules call it at import, so a list the code
+    names and the data lacks stops the import rather than matching nothing."""
+    try:
+        return _word_lists()[name]
+    except KeyError:
+        raise LookupError(f"{WORD_LISTS_PATH.name} has no word list {name!r}") from None
+
+
+def alternation(words: frozenset[str]) -> str:
+    """A regular-expression alternation of a word list (longest first, each escaped)."""
+    return "|".join(sorted((re.escape(w) for w in words), key=lambda w: (-len(w), w)))
+
+
+# A person in a victim slot said by age alone ("my youngest"): see word_lists.yml.
+_AGE_NOUNS = word_list("age_nouns")
 
 
 @dataclass(frozen=True)
@@ -27,7 +67,10 @@ class Lexicon:
 
     def __getitem__(self, name: str) -> frozenset[str]:
         """A word class by name."""
-        return self.classes[name]
+        try:
+            return self.classes[name]
+        except KeyError:
+            raise LookupError(f"{LEXICON_PATH.name} has no word class {name!r}") from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,8 +82,8 @@ def _lexicon() -> Lexicon:
     # A victim slot accepts any person reference; _victim_class sorts them out afterwards.
     classes["VICTIM"] = frozenset().union(
         *(classes[c] for c in ("FIRST_SUBJ", "FIRST_OBJ", "P3", "RELATION", "PERSON", "INDEF"))
-    ) | {"old", "youngest", "eldest", "oldest"}
-    classes["PERSON"] = classes["PERSON"] | {"old", "youngest", "eldest", "oldest"}
+    ) | _AGE_NOUNS
+    classes["PERSON"] = classes["PERSON"] | _AGE_NOUNS
     table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     known: set[str] = set()
     known.update(str(v) for v in table.values())
@@ -66,3 +109,4 @@ def _is_known(word: str) -> bool:
     """An English word we recognise (so not a typo and not a name)."""
     table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return word in _lexicon().known or word in table
+

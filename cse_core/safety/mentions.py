@@ -3,21 +3,12 @@ keeps the classifier alone from alarming on an everyday question without one).""
 
 from __future__ import annotations
 
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.normalise import _WORD_RE, normalise
 
-_DANGER_CLASSES = ("DANGER_PERSON", "DRUG", "WEAPON", "DISTRESS", "DANGER_STATE", "MEDICAL",
-                   "HARM_FORMS", "HARM_ING", "HARM_PP", "CONCERN_ING", "CONCERN_PP", "ABUSE_PP",
-                   "FORCE_V", "SEX_ACT", "SEXUAL_IMAGE", "IMAGE", "BODY", "SUPPLY_ING", "MOVE_PP",
-                   "COUNTY_LINES", "DEMAND_V", "ABUSE_V")
-_DANGER_EXTRA = {"missing", "gone", "alone", "secret", "scared", "help", "owe", "owes", "debt",
-                 "older", "stranger", "hotel", "flat", "threat", "threats", "threaten", "kill",
-                 "stab", "hurt", "touch", "touched", "sex", "sexual", "abuse", "abused", "police",
-                 "999", "danger", "unsafe", "met", "online", "won't", "can't", "cannot", "not",
-                 "never", "hasn't", "isn't", "nobody", "meet", "meeting", "night", "tonight",
-                 "boyfriend", "girlfriend", "bf", "gf", "relationship", "dating", "gifts", "money",
-                 "presents", "lifts", "car", "van", "party", "parties", "snapchat", "messaging",
-                 "messages", "webcam", "pics", "groom", "grooming", "groomed", "exploit", "cse"}
+# Word lists of word_lists.yml (what each is for is said there).
+_DANGER_CLASSES = word_list("danger_classes")
+_DANGER_EXTRA = word_list("danger_words")
 
 
 def mentions_danger(text: str) -> bool:

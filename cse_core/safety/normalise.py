@@ -7,19 +7,16 @@ from __future__ import annotations
 import functools
 import re
 
-from cse_core.safety.lexicon import _is_known, _lexicon
+from cse_core.safety.lexicon import _is_known, _lexicon, alternation, word_list
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"',
                          "\u201d": '"'})
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 _AGE_RE = re.compile(r"(\d{1,2})(?:yo|yrs?|y/o|yearold|yearsold)")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")
-_MA_RE = re.compile(r"\bma (?=(daughter|son|bf|boyfriend|gf|girlfriend|nudes|pics|pictures|"
-                    r"photos|mum|dad|sister|brother|friend|kid|child|phone|house|room|body)\b)",
-                    re.IGNORECASE)
+_MA_RE = re.compile(rf"\bma (?=({alternation(word_list('ma_nouns'))})\b)", re.IGNORECASE)
 _BIN_RE = re.compile(r"(\w's|\bhas|\bhave|\bhav|'ve|\bhasnt|\bhavent) bin\b", re.IGNORECASE)
-_HELL_RE = re.compile(r"\b(says|said|saying|or|and|now|then|because|cos|coz|unless|if|that|him|them)"
-                      r" (hell|shell)\b", re.IGNORECASE)
+_HELL_RE = re.compile(rf"\b({alternation(word_list('hell_openers'))}) (hell|shell)\b", re.IGNORECASE)
 
 
 def _hell(match: re.Match[str]) -> str:

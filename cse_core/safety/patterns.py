@@ -24,19 +24,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cse_core.safety.lexicon import word_list
 from cse_core.safety.tokens import _CLAUSE_WORDS
 
 if TYPE_CHECKING:
     from cse_core.safety.lexicon import Lexicon
 
+# Word lists of word_lists.yml (what each is for is said there).
+_NOUN_MODIFIERS = word_list("noun_modifiers")
 
-_WILDCARD = {"IS_PUNCT": False, "LOWER": {"NOT_IN": _CLAUSE_WORDS}}
-# words that may stand between a determiner and its person noun ("my 14 year old daughter")
-_NOUN_MODIFIERS = {"year", "years", "yr", "old", "little", "young", "younger", "older", "eldest",
-                   "youngest", "oldest", "teenage", "teen", "foster", "step", "baby", "big",
-                   "small", "only", "own", "best", "new", "poor", "wee", "disabled", "vulnerable",
-                   "female", "male", "autistic", "adopted", "year-old", "-", "twin", "drunk",
-                   "very", "really", "scared", "school", "schoolgirl", "8", "7", "9", "10", "11"}
+
+_WILDCARD = {"IS_PUNCT": False, "LOWER": {"NOT_IN": sorted(_CLAUSE_WORDS)}}
+
 # a modifier inside a noun phrase: a modifier word or a number, so OBJ never reaches past
 # "why she" or "me round" to a later noun
 _MODIFIER = {"LOWER": {"IN": sorted(_NOUN_MODIFIERS | {str(n) for n in range(1, 100)})}}

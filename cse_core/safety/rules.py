@@ -49,9 +49,13 @@ from cse_core.safety.checks_places import (
     _took_me_somewhere,
 )
 from cse_core.safety.checks_threats import _leverage, _threat_context, _threat_not_sanction, _threat_victim_mine
+from cse_core.safety.lexicon import word_list
 from cse_core.safety.result import DISCLOSURE, EMERGENCY
 from cse_core.safety.rule import CURRENT, DISCLOSE, FIRST, GENERIC, NOW, PLANNED, STRONG, THIRD, Rule, _all
 from cse_core.safety.tokens import _agent
+
+# Word lists of word_lists.yml (what each is for is said there).
+_NOT_WEAPONS = word_list("not_weapons")
 
 E, D = EMERGENCY, DISCLOSURE
 _ME = (FIRST,)
@@ -139,8 +143,7 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency.weapon", E, STRONG, (
         "HAVE_V _? _? WEAPON",
         "pulled|pulls|pulling|pointing|pointed|waving|holding|held ADV? a|an|the|his|her? WEAPON",
-    ), check=lambda doc, hit: not {t.lower_ for t in doc[max(0, hit.end - 3): hit.end + 3]} & {
-        "fork", "forks", "cutlery", "butter", "toy", "nerf", "water", "plastic", "foam", "pretend", "lunchbox"}),
+    ), check=lambda doc, hit: not {t.lower_ for t in doc[max(0, hit.end - 3): hit.end + 3]} & _NOT_WEAPONS),
     # --- emergency: someone is hurting a child as we speak (active or passive progressive)
     Rule("emergency.harm_now", E, STRONG, (
         "BE_PRES ADV* HARM_ING ADV? OBJ",

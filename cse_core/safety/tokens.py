@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 
 if TYPE_CHECKING:
     from cse_core.safety.rule import Hit
 
-
-_CLAUSE_WORDS = ["and", "but", "because", "so", "or", "if", "when", "though", "although",
-                 "while", "whilst", "unless", "then", "cos", "coz"]
+# Word lists of word_lists.yml (what each is for is said there).
+_CLAUSE_WORDS = word_list("clause_words")
+_AGENT_SKIP = word_list("agent_skip_words")
+# Tokens that end a sentence.
 _SENT_END = {".", "!", "?", "...", "\u2026", ";"}
 
 
@@ -43,8 +44,7 @@ def _agent(doc: Doc, hit: Hit) -> str:
     if "a" in hit.slots:
         return doc[hit.slots["a"]].lower_
     lex = _lexicon()
-    skip = lex["BE_AUX"] | lex["ADV"] | lex["HAVE"] | lex["WILL"] | lex["MODAL"] | lex["NEG"] | {
-        "be", "keeps", "keep", "kept", "says", "said", "told", "tells", "also", "then", "always"}
+    skip = lex["BE_AUX"] | lex["ADV"] | lex["HAVE"] | lex["WILL"] | lex["MODAL"] | lex["NEG"] | _AGENT_SKIP
     for tok in reversed(doc[max(0, hit.start - 5): hit.start]):
         if tok.is_punct:
             break

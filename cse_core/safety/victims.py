@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from cse_core.safety.lexicon import _lexicon
+from cse_core.safety.lexicon import _lexicon, word_list
 from cse_core.safety.patterns import _NOUN_MODIFIERS
 from cse_core.safety.result import DISCLOSURE
 from cse_core.safety.rule import FIRST, GENERIC, PLURAL, THIRD, Hit
@@ -15,6 +15,11 @@ from cse_core.safety.tokens import _sentence_of
 
 if TYPE_CHECKING:
     from cse_core.safety.context import _Context
+
+# Word lists of word_lists.yml (what each is for is said there).
+_PLURAL_PEOPLE = word_list("plural_people")
+_OTHER_CHILD_WORDS = word_list("other_child_words")
+_GROUP_WORDS = word_list("group_words")
 
 
 def _determiner(doc: Doc, i: int) -> str:
@@ -37,8 +42,7 @@ def _victim_class(doc: Doc, i: int) -> str:
         return FIRST
     if word in {"they", "them", "themselves"}:
         sentence_words = {t.lower_ for t in _sentence_of(doc, i)}
-        plural_people = {"children", "kids", "people", "victims", "teenagers", "teens", "pupils",
-                         "students", "girls", "boys", "youngsters"} | lex["GENERIC_AGENT"]
+        plural_people = _PLURAL_PEOPLE | lex["GENERIC_AGENT"]
         if not sentence_words & plural_people:
             return THIRD
         # "two of our girls ... they're going back": the group is named with "our", "my"
@@ -89,8 +93,7 @@ def _present_group(ctx: _Context, i: int) -> bool:
     if sent in ctx.questions or sent not in ctx.any_now or ctx.doc[i].lower_ in {"people", "victims"}:
         return False
     before = [t for t in doc[max(0, i - 3): i] if ctx.sent_of[t.i] == sent]
-    if len(before) >= 2 and before[-1].lower_ == "of" and before[-2].lower_ in {
-            "group", "bunch", "couple", "load", "gang", "few", "pair", "two", "three", "four"}:
+    if len(before) >= 2 and before[-1].lower_ == "of" and before[-2].lower_ in _GROUP_WORDS:
         return True  # "a group of girls", "two of the boys"
     return bool(before) and (before[-1].lower_ in {"the", "two", "three", "four", "five", "some",
                                                    "few", "several"} or before[-1].like_num)
@@ -104,8 +107,7 @@ def _speaker_is_victim(ctx: _Context, hit: Hit) -> bool:
     lex = _lexicon()
     sent = ctx.sent_of[hit.start]
     before = [t for t in ctx.doc[: hit.end] if ctx.sent_of[t.i] == sent]
-    others = lex["RELATION"] | {"she", "her", "child", "pupil", "student", "girl", "boy", "kid",
-                                "client", "young", "niece", "nephew"}
+    others = lex["RELATION"] | _OTHER_CHILD_WORDS
     if any(t.lower_ in others for t in before):
         sentence = {t.lower_ for t in ctx.doc if ctx.sent_of[t.i] == sent}
         return bool(sentence & lex["FIRST_OBJ"]) and not any(
