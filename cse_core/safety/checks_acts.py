@@ -16,6 +16,11 @@ _WEAK_COERCION = word_list("weak_coercion_verbs")
 _WEAK_PARTICIPLES = word_list("weak_participles")
 _DEBT_WORDS = word_list("debt_words")
 _ONLINE_CONTACT = word_list("online_contact_words")
+_ASKING_CARERS = word_list("asking_carers")
+_REQUEST_LEMMAS = word_list("request_lemmas")
+_MEETING_ACTS = word_list("meeting_acts")
+_DRUG_ACTS = word_list("drug_acts")
+_HARM_PARTICIPLES = word_list("harm_participles")
 
 
 def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
@@ -28,7 +33,7 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     act = doc[act_index].lower_
     if act in lex["SEX_ACT"]:
         return True
-    if act in {"have", "take", "drink", "smoke", "try", "do"} and {
+    if act in _DRUG_ACTS and {
             t.lower_ for t in _sentence_of(doc, hit.start)} & lex["DRUG"]:
         return True  # "passing round a bottle and making me have some"
     objects = [t.lower_ for t in _clause_rest(doc, act_index + 1, 5)]
@@ -40,15 +45,14 @@ def _act_is_abusive(doc: Doc, hit: Hit) -> bool:
     weak_verbs = _WEAK_COERCION
     verb = doc[hit.start].lower_
     pool = lex["ACT_OBJ"] if verb in weak_verbs else strong
-    if act in {"meet", "meeting", "met", "go", "going", "went", "come", "coming", "stay"}:
+    if act in _MEETING_ACTS:
         pool = pool | {"him", "them", "up", "round", "over", "his", "their", "alone"}
         sentence = {t.lower_ for t in _sentence_of(doc, hit.start)}
         if _dangerous_company(doc, hit) and not sentence & _lexicon()["RELATION"]:
             return True  # "she sets up meets with men for me and I have to go"
     if act in {"do", "doing", "did"} and objects[:1] == ["it"] and verb not in weak_verbs:
         return False
-    if doc[hit.start].lemma_ in {"want", "ask", "tell", "expect"} and _agent(doc, hit) in {
-            "mum", "dad", "mother", "father", "parents", "teacher", "nan", "gran", "carer"}:
+    if doc[hit.start].lemma_ in _REQUEST_LEMMAS and _agent(doc, hit) in _ASKING_CARERS:
         return False  # "my mum asked me to get in the car"
     return bool(set(objects) & pool) or _sex_word_near(doc, act_index, 6)
 
@@ -77,7 +81,7 @@ def _by_abuser(doc: Doc, hit: Hit) -> bool:
         return True
     if pp in {"passed", "shared"} and words[:1] and words[0] in {"around", "round", "about"}:
         return True
-    if pp in {"stabbed", "touched", "filmed", "photographed"}:
+    if pp in _HARM_PARTICIPLES:
         return True  # "I was stabbed", "I got touched"
     if words[:1] and words[0] in {"to", "into"}:
         return _sex_word_near(doc, hit.end, 6) or bool(set(words) & lex["ACT_OBJ"] - {"it"})

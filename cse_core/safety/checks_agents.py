@@ -20,6 +20,14 @@ _OFFICIAL_BODIES = word_list("official_bodies")
 _ORDINARY_JOURNEYS = word_list("ordinary_journeys")
 _CARER_AGENTS = word_list("carer_agents")
 _OFFICIAL_VISITS = word_list("official_visits")
+_KILL_IDIOM_AGENTS = word_list("kill_idiom_agents")
+_KILL_IDIOM_FAMILY = word_list("kill_idiom_family")
+_TOUCH_IDIOM_AGENTS = word_list("touch_idiom_agents")
+_IDIOM_VERBS_WITH_OBJECT = word_list("idiom_verbs_with_object")
+_ABDUCTION_WORDS = word_list("abduction_words")
+_DRIVER_PERSONS = word_list("driver_persons")
+_SECRECY_VERBS = word_list("secrecy_verbs")
+_SECRET_SHARERS = word_list("secret_sharers")
 
 
 def _agent_is_other(doc: Doc, hit: Hit) -> bool:
@@ -37,12 +45,12 @@ def _not_idiom(doc: Doc, hit: Hit) -> bool:
         return False
     if verb in {"beat", "kick"} and nxt in {"at", "in", "out", "to"}:
         return False
-    if verb in {"sell", "shoot", "bring", "hit", "give"} and nxt in {"a", "an", "the", "some"}:
+    if verb in _IDIOM_VERBS_WITH_OBJECT and nxt in {"a", "an", "the", "some"}:
         return False
     agent = _agent(doc, hit)
-    if verb == "kill" and agent in {"mum", "dad", "mother", "father", "parents", "nan"}:
+    if verb == "kill" and agent in _KILL_IDIOM_FAMILY:
         return False  # "my mum's going to kill me"
-    if verb == "touch" and agent in {"doctor", "nurse", "it", "this", "that"}:
+    if verb == "touch" and agent in _TOUCH_IDIOM_AGENTS:
         return False
     if verb == "follow" and nxt in {"on", "online", "back", "in"}:
         return False  # "he follows me on instagram"
@@ -52,7 +60,7 @@ def _not_idiom(doc: Doc, hit: Hit) -> bool:
 def _not_self_family_kill(doc: Doc, hit: Hit) -> bool:
     """"My mum's going to kill me" is an idiom, not a threat."""
     agent = _agent(doc, hit)
-    return agent not in {"mum", "dad", "mother", "father", "parents", "nan", "teacher"}
+    return agent not in _KILL_IDIOM_AGENTS
 
 
 def _not_official(doc: Doc, hit: Hit) -> bool:
@@ -61,7 +69,7 @@ def _not_official(doc: Doc, hit: Hit) -> bool:
     official = _OFFICIAL_BODIES
     if re.search(r"\b(into|in) care\b", " ".join(t.lower_ for t in doc)):
         official = official | {"care"}  # "taken into care"; not "a girl from our care home"
-    return not words & official or bool(words & {"kidnapped", "abducted", "snatched", "grabbed"})
+    return not words & official or bool(words & _ABDUCTION_WORDS)
 
 
 def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
@@ -71,16 +79,15 @@ def _driver_not_carer(doc: Doc, hit: Hit) -> bool:
     words = {t.lower_ for t in doc}
     if words & (_CARER_AGENTS - {"i", "we", "you"}) or words & _ORDINARY_JOURNEYS:
         return False
-    return bool(words & {"he", "him", "his", "they", "them", "man", "men", "guy", "lads", "bloke"})
+    return bool(words & _DRIVER_PERSONS)
 
 
 def _secret_keeper(doc: Doc, hit: Hit) -> bool:
     """"He told me not to tell" is an abuser's secrecy; "the police told me not to tell" and
     "she (my daughter) told me not to tell her dad" are not."""
-    if doc[hit.start].lower_ not in {"told", "tells", "said", "says", "warned", "threatened"}:
+    if doc[hit.start].lower_ not in _SECRECY_VERBS:
         return True
-    return _agent_is_other(doc, hit) and _agent(doc, hit) not in {
-        "she", "her", "mum", "mother", "nan", "friend", "mate", "daughter", "son"}
+    return _agent_is_other(doc, hit) and _agent(doc, hit) not in _SECRET_SHARERS
 
 
 def _requester_is_other(doc: Doc, hit: Hit) -> bool:

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 # Word lists of word_lists.yml (what each is for is said there).
 _DODGY_WORDS = word_list("dodgy_words")
 _RISKY_PLAN_WORDS = word_list("risky_plan_words")
+_STEP_PARENTS = word_list("step_parents")
+_PEER_ROLES = word_list("peer_roles")
+_ONLINE_WORDS = word_list("online_words")
+_OLDER_MALES = word_list("older_males")
+_HOTELS = word_list("hotels")
+_HOTEL_COMPANY = word_list("hotel_company")
 
 
 def _dangerous_company(doc: Doc, hit: Hit) -> bool:
@@ -33,8 +39,7 @@ def _dangerous_company(doc: Doc, hit: Hit) -> bool:
     if set(words) & (_DODGY_WORDS
                      | lex["DRUG"] | lex["WEAPON"]):
         return True
-    if set(words) & {"hotel", "motel", "bnb", "airbnb"} and set(words) & {
-            "him", "them", "he", "they", "man", "his", "boyfriend", "ex"}:
+    if set(words) & _HOTELS and set(words) & _HOTEL_COMPANY:
         return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know", text):
@@ -51,8 +56,7 @@ def _risky_company(doc: Doc) -> bool:
     if seen & (lex["ADULT_COMPANY"] | lex["DRUG"] | lex["WEAPON"] | lex["COUNTY_LINES"]) or seen & _RISKY_PLAN_WORDS:
         return True
     for i, word in enumerate(words[:-1]):
-        if word in {"older", "grown"} and words[i + 1] in {"lads", "lad", "boys", "guys", "guy",
-                                                          "males", "male", "boyfriend", "man"}:
+        if word in {"older", "grown"} and words[i + 1] in _OLDER_MALES:
             return True
     text = " ".join(words)
     if re.search(r"(do n't|does n't|did n't|not) know (him|them|who|where)", text):
@@ -75,6 +79,5 @@ def _adult_in_life(doc: Doc) -> bool:
     """An adult in the child's life (teacher, coach, stepdad) or an adult stranger is named."""
     lex = _lexicon()
     words = {t.lower_ for t in doc}
-    roles = (lex["ABUSER_ROLE"] - {"boyfriend", "girlfriend", "friend", "mate", "ex", "youth"}) | {
-        "stepdad", "stepdads", "dads", "step"}
-    return bool(words & (roles | lex["ADULT_COMPANY"] - {"online", "internet", "app", "game"})) or _risky_company(doc)
+    roles = (lex["ABUSER_ROLE"] - _PEER_ROLES) | _STEP_PARENTS
+    return bool(words & (roles | lex["ADULT_COMPANY"] - _ONLINE_WORDS)) or _risky_company(doc)

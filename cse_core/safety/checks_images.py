@@ -22,6 +22,9 @@ _INSISTENCE = word_list("insistence_words")
 _IMAGE_THREATS = word_list("image_threat_words")
 _SEXUAL_CONTENT = word_list("sexual_content_words")
 _COERCIVE = word_list("coercive_verbs")
+_SEXUAL_REQUEST_WORDS = word_list("sexual_request_words")
+_NOT_IMAGE_WORDS = word_list("not_image_words")
+_EXPOSURE_WORDS = word_list("exposure_words")
 
 
 def _image_agent_other(doc: Doc, hit: Hit) -> bool:
@@ -38,7 +41,7 @@ def _images_held_over(doc: Doc, hit: Hit) -> bool:
     "threatening"; "the school will send them home tomorrow" is not."""
     lex = _lexicon()
     before = {t.lower_ for t in doc[: hit.start]}
-    if not before & (lex["IMAGE"] | lex["SEXUAL_IMAGE"]) - {"messages", "texts", "chats", "film"}:
+    if not before & (lex["IMAGE"] | lex["SEXUAL_IMAGE"]) - _NOT_IMAGE_WORDS:
         return False
     if "a" in hit.slots and not _agent_is_other(doc, hit):
         return False
@@ -55,8 +58,7 @@ def _exposure_context(doc: Doc) -> bool:
     """Something to expose: images, a video, or sexual acts ("what I did")."""
     words = {t.lower_ for t in doc}
     lex = _lexicon()
-    return bool(words & (lex["IMAGE"] | lex["SEXUAL_IMAGE"] | {"did", "done", "sex", "slept",
-                                                               "stuff", "things"}))
+    return bool(words & (lex["IMAGE"] | lex["SEXUAL_IMAGE"] | _EXPOSURE_WORDS))
 
 
 def _request_context(doc: Doc, hit: Hit) -> bool:
@@ -77,7 +79,7 @@ def _image_pressure(doc: Doc, hit: Hit) -> bool:
     from an adult: "he keeps demanding pics", "a man is asking her for nudes"."""
     lex = _lexicon()
     words = {t.lower_ for t in doc}
-    if words & (lex["SEXUAL_IMAGE"] | {"porn", "sexual", "body", "clothes", "undressed"}):
+    if words & (lex["SEXUAL_IMAGE"] | _SEXUAL_REQUEST_WORDS):
         return True
     if any(t.lower_ in lex["DEMAND_V"] for t in doc[max(0, hit.start - 2): hit.end]):
         return True

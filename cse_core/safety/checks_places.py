@@ -27,6 +27,12 @@ _ORDINARY_OUTINGS = word_list("ordinary_outings")
 _OTHER_PLACE = word_list("other_place_words")
 _SCHOOL_TIMES = word_list("school_times")
 _DISPUTES = word_list("disputes")
+_DOORSTEP_PLACES = word_list("doorstep_places")
+_KEPT_IN_VERBS = word_list("kept_in_verbs")
+_HELD_VERBS = word_list("held_verbs")
+_MOVED_NOW_WORDS = word_list("moved_now_words")
+_TOOK_ME_VERBS = word_list("took_me_verbs")
+_PROMISE_VERBS = word_list("promise_verbs")
 
 
 def _held_somewhere(doc: Doc, hit: Hit) -> bool:
@@ -35,7 +41,7 @@ def _held_somewhere(doc: Doc, hit: Hit) -> bool:
     nxt = _next(doc, hit.end)
     if nxt in {"herself", "himself", "myself", "themselves", "yourself"}:
         return False  # "she's locked herself in her room"
-    if verb not in {"held", "kept", "holding", "keeping", "hiding", "hidden"}:
+    if verb not in _HELD_VERBS:
         return True
     return nxt in {"at", "in", "against", "there", "prisoner", "hostage", "captive", "inside",
                    "somewhere", "up", "down", "locked", "until", "by", "", ".", "!", ","}
@@ -117,8 +123,7 @@ def _menacing_presence(doc: Doc, hit: Hit) -> bool:
             {t.lower_ for t in doc} & {"booked", "ordered", "arranged"}:
         return False  # "the taxi man is waiting for my son", "the lift we booked"
     if not any(t.lower_ in {"outside", "downstairs"} for t in doc[hit.start: hit.end]) or \
-            doc[hit.end - 1].lower_ in {"house", "home", "door", "school", "window", "flat", "gate",
-                                        "gates", "college"}:
+            doc[hit.end - 1].lower_ in _DOORSTEP_PLACES:
         return True  # the rule's original patterns
     words = {t.lower_ for t in doc}
     return bool(words & (_MENACE_WORDS | (_lexicon()["DANGER_PERSON"] - {"someone", "somebody", "older"})))
@@ -127,7 +132,7 @@ def _menacing_presence(doc: Doc, hit: Hit) -> bool:
 def _not_school_sanction(doc: Doc, hit: Hit) -> bool:
     """"Kept in at break for talking", "kept back after school" is a sanction, not captivity."""
     after = {t.lower_ for t in doc[hit.end: hit.end + 4]}
-    return not (doc[hit.end - 1].lower_ in {"kept", "held", "keeping", "holding", "locked"} and after & _SCHOOL_TIMES)
+    return not (doc[hit.end - 1].lower_ in _KEPT_IN_VERBS and after & _SCHOOL_TIMES)
 
 
 def _not_dragged_into_a_dispute(doc: Doc, hit: Hit) -> bool:
@@ -144,7 +149,7 @@ def _not_dragged_into_a_dispute(doc: Doc, hit: Hit) -> bool:
 def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
     """The promised lift home is only danger when the message then says it went elsewhere:
     "but" and now, a motorway, miles away, the wrong way, somewhere unknown."""
-    if doc[hit.start].lower_ not in {"said", "says", "promised", "offered"}:
+    if doc[hit.start].lower_ not in _PROMISE_VERBS:
         return True
     after = [t.lower_ for t in doc[hit.end:]]
     if "but" not in after:
@@ -155,7 +160,7 @@ def _lift_gone_wrong(doc: Doc, hit: Hit) -> bool:
 
 def _took_me_somewhere(doc: Doc, hit: Hit) -> bool:
     """"They take me to a flat" is a disclosure when the place has dangerous company."""
-    if doc[hit.start].lemma_ in {"take", "drive", "bring", "send"} and "act" not in hit.slots:
+    if doc[hit.start].lemma_ in _TOOK_ME_VERBS and "act" not in hit.slots:
         return _dangerous_company(doc, hit)
     return True
 
@@ -203,5 +208,5 @@ def _moved_away(doc: Doc, hit: Hit) -> bool:
     moved = any(w in _OTHER_PLACE and
                 words[i + 1: i + 2] and words[i + 1] in _lexicon()["DESTINATION"] | _lexicon()["PLACE"]
                 for i, w in enumerate(words[:-1]))
-    soon = {"now", "just", "ago", "tonight", "today", "currently"}
+    soon = _MOVED_NOW_WORDS
     return moved or bool(set(words) & soon) or _risky_company(doc) or _reluctant_me(doc, hit)

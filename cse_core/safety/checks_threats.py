@@ -22,6 +22,8 @@ _SANCTION_NOUNS = word_list("sanction_nouns")
 _SANCTION_AGENTS = word_list("sanction_agents")
 _SANCTION_GIVERS = word_list("sanction_givers")
 _DEMAND_WORDS = word_list("demand_words")
+_SOFT_THREAT_VERBS = word_list("soft_threat_verbs")
+_VEILED_THREAT_WORDS = word_list("veiled_threat_words")
 
 
 def _leverage(doc: Doc, hit: Hit) -> bool:
@@ -37,7 +39,7 @@ def _threat_victim_mine(doc: Doc, hit: Hit) -> bool:
     victim = hit.slots.get("v")
     if victim is None:
         return True
-    soft = {t.lower_ for t in doc[hit.start: victim]} & {"come", "get", "find", "take", "end"}
+    soft = {t.lower_ for t in doc[hit.start: victim]} & _SOFT_THREAT_VERBS
     if soft and (_agent(doc, hit) in _CARER_AGENTS or (_agent(doc, hit) in {"he", "she", "they"} and any(
             t.lower_ in _CARER_AGENTS - {"i", "we", "you"} for t in doc[max(0, hit.start - 6): hit.start]))):
         return False  # "my mum said she'll come for me after school", "dad will get me"
@@ -59,7 +61,7 @@ def _threat_not_sanction(doc: Doc, hit: Hit) -> bool:
             doc[hit.start].lower_.startswith(("threat", "warn")):
         return False
     said = _SAID_WORDS
-    veiled = {t.lower_ for t in doc[hit.start: hit.end]} & {"regret", "suffer", "sorry", "in", "over", "off"}
+    veiled = {t.lower_ for t in doc[hit.start: hit.end]} & _VEILED_THREAT_WORDS
     if veiled and not {t.lower_ for t in doc[max(0, hit.start - 8): hit.start]} & said:
         return False  # "my son will regret not revising": only a threat when someone said it
     after = [t.lower_ for t in doc[hit.end: hit.end + 3]]

@@ -24,6 +24,7 @@ _HURT_FOLLOWERS = word_list("hurt_followers")
 _NOT_JUST_NOW = word_list("not_just_now")
 _MEANING_WORDS = word_list("meaning_words")
 _SCENE_ING = word_list("scene_words")
+_NOT_RATING_BEFORE = word_list("not_rating_before")
 
 
 _CLAUSE_PUNCT = {",", ":", "-", "\u2013", "\u2014", "(", ")", '"'}
@@ -163,7 +164,7 @@ def _rating_answer(doc: Doc) -> bool:
         if tok.lower_ not in lex["RATING"]:
             continue
         before = doc[tok.i - 1].lower_ if tok.i > 0 else ""
-        if before in lex["BE"] | {"so", "very", "really", "getting", "got", "get", "too"}:
+        if before in lex["BE"] | _NOT_RATING_BEFORE:
             continue
         if tok is last and (tok.i == 0 or doc[tok.i - 1].is_punct or len(words) <= 8):
             return True

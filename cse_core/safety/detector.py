@@ -36,6 +36,7 @@ from cse_core.safety.victims import _determiner, _victim_class, _victim_ok
 # Word lists of word_lists.yml (what each is for is said there).
 _ADULT_VOICE = word_list("adult_voice")
 _ANOTHER_CHILD = word_list("another_child")
+_VAGUE_PEOPLE = word_list("vague_people")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _cooccurrence(ctx: _Context) -> bool:
     lex = _lexicon()
     if _colon_frame(ctx.doc) is not None:
         return False  # "exam question: ...": a training text
-    people = lex["DANGER_PERSON"] - {"someone", "somebody", "older", "adult", "adults"}
+    people = lex["DANGER_PERSON"] - _VAGUE_PEOPLE
     harm = lex["DISTRESS"] | lex["DRUG"] | lex["WEAPON"]
     for sent, start in ctx.sent_start.items():
         tokens = [t for t in ctx.doc[start:] if ctx.sent_of[t.i] == sent]

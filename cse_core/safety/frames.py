@@ -21,6 +21,7 @@ _REPORTING_VERBS = word_list("reporting_verbs")
 _FICTION = word_list("fiction_frames")
 _DEPICT = word_list("depict_words")
 _COLON_FRAMES = word_list("colon_frames")
+_GENERIC_PEOPLE = word_list("generic_people")
 
 
 def _after_mark(ctx: _Context, marks: list[int], hit: Hit) -> int | None:
@@ -38,7 +39,7 @@ def _generic_in(doc: Doc, start: int, end: int) -> bool:
         word = tok.lower_
         if word in lex["INDEF"] or word in lex["GENERIC_AGENT"]:
             return True
-        if word in lex["PERSON"] | {"man", "guy", "woman", "adult", "stranger"} and \
+        if word in lex["PERSON"] | _GENERIC_PEOPLE and \
                 _determiner(doc, tok.i) in {"a", "an", "any", "the", "some", ""}:
             return True
     return False

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # Word lists of word_lists.yml (what each is for is said there).
 _CLAUSE_WORDS = word_list("clause_words")
 _AGENT_SKIP = word_list("agent_skip_words")
+_AGE_UNITS = word_list("age_units")
 # Tokens that end a sentence.
 _SENT_END = {".", "!", "?", "...", "\u2026", ";"}
 
@@ -74,5 +75,5 @@ def _adult_age(doc: Doc, i: int) -> bool:
         return False
     nxt = _next(doc, i + 1)
     prev = doc[i - 1].lower_ if i > 0 else ""
-    return nxt in {"year", "years", "yr", "yrs", "yo"} or prev in {"is", "'s", "he", "aged",
+    return nxt in _AGE_UNITS or prev in {"is", "'s", "he", "aged",
                                                                 "age", "like", "about"}
