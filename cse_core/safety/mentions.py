@@ -1,0 +1,23 @@
+"""Whether a message has any word of danger, abuse or absence at all (the NLU safety component
+keeps the classifier alone from alarming on an everyday question without one)."""
+
+from __future__ import annotations
+
+from cse_core.safety.lexicon import _lexicon, word_list
+from cse_core.safety.normalise import _WORD_RE, normalise
+
+# Word lists of word_lists.yml (what each is for is said there).
+_DANGER_CLASSES = word_list("danger_classes")
+_DANGER_EXTRA = word_list("danger_words")
+
+
+def mentions_danger(text: str) -> bool:
+    """Whether a message has any word of danger, abuse or absence at all: the safety component
+    does not let the classifier alone alarm on an everyday question without one ("my son's
+    shooting hoops at the park with his mates, is there a youth club nearby?")."""
+    lex = _lexicon()
+    words = {w.lower() for w in _WORD_RE.findall(normalise(text))}
+    words |= {w.split("'")[0] for w in words}
+    vocab = frozenset().union(*(lex[name] for name in _DANGER_CLASSES)) | _DANGER_EXTRA
+    adult_age = any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
+    return bool(words & vocab) or adult_age
