@@ -23,19 +23,20 @@ _CLITICS = ("'s", "'m", "'re", "'ve", "'ll", "'d")
 _NUMBER_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])
 
-# Typographic variants read as their plain forms, one character for one, so offsets hold.
-_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u201c": '"',
-                        "\u201d": '"', "\t": " ", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
-                        "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\uff20": "@"})
+# Typographic variants read as their plain forms, one character for one, so offsets hold. The
+# one table of the project: redaction, the name detector and the safety normaliser read it.
+PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+                       "\u201c": '"', "\u201d": '"', "\t": " ", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+                       "\u2007": " ", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\uff20": "@"})
 
 
 def normalise(text: str) -> str:
     """The text the rules read: same length and offsets as ``text``.
 
-    Curly quotes become straight, odd spaces plain, and a message typed all in capitals is
-    read in lower case, like text-speak: capitals tell nothing there.
+    Curly quotes become straight, odd spaces plain, dashes "-" (:data:`PLAIN`), and a message typed all in
+    capitals is read in lower case, like text-speak: capitals tell nothing there.
     """
-    norm = text.translate(_PLAIN)
+    norm = text.translate(PLAIN)
     if not any(ch.islower() for ch in norm):
         norm = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in norm)
     return norm

@@ -8,9 +8,8 @@ import functools
 import re
 
 from cse_core.safety.lexicon import _is_known, _lexicon, alternation, word_list
+from cse_core.tokens import normalise as plain_characters  # the character step redaction reads too
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"',
-                         "\u201d": '"'})
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 _AGE_RE = re.compile(r"(\d{1,2})(?:yo|yrs?|y/o|yearold|yearsold)")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")
@@ -87,7 +86,7 @@ def _looks_like_name(word: str, at_sentence_start: bool) -> bool:
 def normalise(text: str) -> str:
     """Rewrite text-speak, contractions typed without apostrophes, stretched letters and typos
     of key words into plain English; replace unknown capitalised names by ``xxname``."""
-    text = text.translate(_QUOTES).replace("\r", "\n")
+    text = plain_characters(text).replace("\r", "\n")
     text = re.sub(r"\n+", " . ", text)
     # "he says hell share them": "hell" is "he'll" after a reporting verb or a conjunction
     text = _HELL_RE.sub(_hell, text)
