@@ -1,12 +1,17 @@
 """Normalisation before matching: text-speak, contractions typed without apostrophes,
-stretched letters ("helppp"), typos of key words ("knif") and unknown capitalised names
-(``xxname``)."""
+stretched letters ("helppp"), typos of key words ("knif") and people's names (``xxname``:
+the names :mod:`cse_core.names` finds, as for redaction, and capitalised words
+no word list knows).
+
+The character step (quotes, odd spaces, all capitals) is :func:`cse_core.tokens.normalise`,
+shared with redaction; this layer may change lengths, as the safety rules keep no offsets."""
 
 from __future__ import annotations
 
 import functools
 import re
 
+from cse_core import names
 from cse_core.safety.lexicon import _is_known, _lexicon, alternation, word_list
 from cse_core.tokens import normalise as plain_characters  # the character step redaction reads too
 
@@ -73,19 +78,42 @@ def _fix_word(low: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _rule_words() -> frozenset[str]:
+    """Words the rules read as themselves (class words, typo keys, text-speak, not-names)."""
+    lex = _lexicon()
+    return frozenset().union(*lex.classes.values(), lex.fuzzy_keys, lex.textspeak, lex.not_names) - {"xxname"}
+
+
+def _mark_names(text: str) -> str:
+    """The names the project's one detector finds (:mod:`cse_core.names`, as redaction does), as
+    ``xxname``: "my daughter chloe" and "Chloe Smith" alike. A name the rules read as a word
+    stays ("giving my daughter xanax": a drug, not a name)."""
+    pieces, pos = [], 0
+    for start, end in names.find_names(text):
+        if any(word.lower() in _rule_words() for word in _WORD_RE.findall(text[start:end])):
+            continue
+        pieces += [text[pos:start], "xxname"]
+        pos = end
+    return "".join(pieces) + text[pos:]
+
+
 def _looks_like_name(word: str, at_sentence_start: bool) -> bool:
-    """A capitalised word we do not know, e.g. "Chloe": a child's name, so a victim."""
+    """A capitalised word no word list knows, e.g. "Oluwaseun": a name the detector cannot
+    place, so a person (the detector's never-a-name lists excluded: places, apps, weekdays)."""
     low = word.lower()
     if len(word) < 3 or not word.isalpha() or not word[0].isupper() or word.isupper():
         return False
     if low in _lexicon().not_names or _is_known(low) or low in _lexicon().textspeak:
+        return False
+    if low in names.words().blocked:  # the name detector's never-a-name lists: "Leeds", "Tesco"
         return False
     return not at_sentence_start or _fix_word(low) is None
 
 
 def normalise(text: str) -> str:
     """Rewrite text-speak, contractions typed without apostrophes, stretched letters and typos
-    of key words into plain English; replace unknown capitalised names by ``xxname``."""
+    of key words into plain English; replace people's names by ``xxname``."""
     text = plain_characters(text).replace("\r", "\n")
     text = re.sub(r"\n+", " . ", text)
     # "he says hell share them": "hell" is "he'll" after a reporting verb or a conjunction
@@ -93,6 +121,7 @@ def normalise(text: str) -> str:
     # "ma daughter's bin missin": "ma" is "my" before a noun, "bin" is "been" after "has"
     text = _MA_RE.sub("my ", text)
     text = _BIN_RE.sub(r"\1 been", text)
+    text = _mark_names(text)
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cse_core import redaction, tokens
+from cse_core import names, redaction, safety, tokens
 
 CSE_CORE = Path(tokens.__file__).parent
 # the module, not the function cse_core.safety exports under the same name
@@ -37,3 +37,47 @@ def test_safety_reads_every_character_of_the_table_as_redaction_does(char: str) 
 def test_safety_reads_typographic_text_as_plain() -> None:
     assert safety_normalise.normalise("he\u2019s got a knif\u00a0now") == "he's got a knife now"
     assert safety_normalise.normalise("she\u00b4s missin") == "she's missing"
+
+
+# -- one name detector -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter chloe is missing",
+    "Chloe Smith is missing",
+    "worried about jayden, he is 13",
+    "my daughter Grace is with a man",
+    "Amy-Leigh is with him now",
+])
+def test_safety_reads_as_a_name_what_redaction_redacts(text: str) -> None:
+    """Every name cse_core.names finds (the detector redaction uses) is one ``xxname``."""
+    found = names.find_names(text)
+    assert found
+    expected = text
+    for start, end in reversed(found):
+        expected = expected[:start] + "xxname" + expected[end:]
+    assert safety_normalise.normalise(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a lower-case name after a cue, a two-word name, a name that is also a word, all capitals
+    ("my daughter chloe is missing", "emergency"),
+    ("Chloe Smith is missing", "emergency"),
+    ("my daughter Grace is with a man", "emergency"),
+    ("MY DAUGHTER CHLOE IS MISSING", "emergency"),
+    # a capitalised word no list knows is still a person
+    ("Oluwaseun hasn't come home", "emergency"),
+])
+def test_names_the_shared_detector_finds_are_victims(text: str, expected: str) -> None:
+    assert safety.check(text).kind == expected
+
+
+def test_a_word_the_rules_read_is_no_name() -> None:
+    """names.py takes "xanax" after "my daughter" for a name; the rules need the drug."""
+    assert "xanax" in safety_normalise.normalise("they've been giving my daughter xanax")
+
+
+@pytest.mark.parametrize("place", ["Leeds", "Middlesbrough", "Sunderland"])
+def test_a_place_is_no_name(place: str) -> None:
+    """The detector's never-a-name lists (places, apps) hold for capitalised unknown words too."""
+    assert place in safety_normalise.normalise(f"she's from {place} and living here")
