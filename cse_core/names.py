@@ -1,6 +1,7 @@
 """People's names in free text, wherever they stand (issues 5 and 14).
 
-One detector for the whole project (redaction uses it; the safety normaliser can adopt it):
+One detector for the whole project: redaction and the safety normaliser
+(:mod:`cse_core.safety.normalise`, which reads its names as ``xxname``) both use it:
 
     >>> from cse_core.names import find_names
     >>> find_names("my daughter chloe, 14, is with Jayden Smith")

@@ -19,9 +19,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from cse_core.nlp import get_nlp
+from cse_core.tokens import PLAIN  # the project's one table of typographic characters
 
 # Written forms that the tokenizer would split differently in a message and in a phrase.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:yo|y/o|yr olds?|yrs? old|yrs?|year-olds?|years?-old)\b")
 _DECADE = re.compile(r"\b([1-9]0)s\b")
@@ -33,7 +33,7 @@ _ANY = {"IS_PUNCT": False, "OP": "?"}
 
 def prepare(text: str) -> str:
     """Lower case, straight quotes, "self-harm" as "self harm", "13yo" as "13 year old"."""
-    text = (text or "").translate(_QUOTES).lower()
+    text = (text or "").translate(PLAIN).lower()
     text = _HYPHEN.sub(" ", text)
     text = _STUCK.sub(r"\1 \2", text)
     text = _AGE.sub(r"\1 year old", text)
