@@ -71,6 +71,8 @@ ADVERSARIAL = [
     ("address", "flat 6 xy house "), ("address", "apartment 3, x court "), ("address", "x lane and y road "),
     ("school", "goes to Xyzfield "), ("school", "goes to Xyz Abc "), ("school", "goes to our lady of "),
     ("school", "goes to St A B "), ("school", "school's xfield "), ("school", "x view academy "), ("school", "sixth form "),
+    ("name", "amys mum "), ("name", "CHLOE "), ("name", "about CHLOE SMITH "), ("name", "daughter (ruby) "),
+    ("name", "jess brown said "), ("name", "name - a "),
 ]
 
 

@@ -58,7 +58,25 @@ PLACES = [
     ("she goes to holy rood", "she goes to [SCHOOL]"),
 ]
 
-CASES = PLACES
+NAMES = [
+    # names: a surname that is a word, after a strong cue or before a person's verb
+    ("name - lacey hill", "name - [NAME]"),
+    ("a lad called jordan white picks her up", "a lad called [NAME] picks her up"),
+    ("her friend keeley wood said the man has a car", "her friend [NAME] said the man has a car"),
+    # names: an apostrophe left out, capitals in a message otherwise in lower case, brackets
+    ("kaylees boyfriend is 23", "[NAME] boyfriend is 23"),
+    ("Maddisons mum rang the school", "[NAME] mum rang the school"),
+    ("i am so worried about BRONWEN JAMES she is out again", "i am so worried about [NAME] she is out again"),
+    ("my niece (tilly) is 12", "my niece ([NAME]) is 12"),
+    # names: after "surname", "first name"; a surname before "girl", "lad"; typed in mixed case
+    ("Surname Ashworth, first name Kerys", "Surname [NAME], first name [NAME]"),
+    ("the Ashworth girl was at the flat", "the [NAME] girl was at the flat"),
+    ("Keira ashworth has a new phone", "[NAME] has a new phone"),
+    ("keira Ashworth has a new phone", "[NAME] has a new phone"),
+    ("kowalczyk's brother drives her about", "[NAME]'s brother drives her about"),
+]
+
+CASES = PLACES + NAMES
 
 KEPT = [
     "she lives on a council estate",
@@ -105,6 +123,9 @@ KEPT = [
     "talked to the lady next door",
     "she went to holy communion",
     "a girl called for help",
+    "Black children are over-represented in exclusions",
+    "a Black girl was stopped by police",
+    "a Congolese boy was trafficked",
     "he called her names",
     "dob is on the form",
     "we meet on the 3rd of the month",
