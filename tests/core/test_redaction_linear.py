@@ -73,6 +73,8 @@ ADVERSARIAL = [
     ("school", "goes to St A B "), ("school", "school's xfield "), ("school", "x view academy "), ("school", "sixth form "),
     ("name", "amys mum "), ("name", "CHLOE "), ("name", "about CHLOE SMITH "), ("name", "daughter (ruby) "),
     ("name", "jess brown said "), ("name", "name - a "),
+    ("date", "dob 3may"), ("date", "dob 3rd may11 "), ("date", "3rd of the 5th "), ("date", "dob 5.may."),
+    ("date", "born a, b, c, "),
 ]
 
 

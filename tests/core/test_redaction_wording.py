@@ -76,7 +76,18 @@ NAMES = [
     ("kowalczyk's brother drives her about", "[NAME]'s brother drives her about"),
 ]
 
-CASES = PLACES + NAMES
+DATES = [
+    # dates of birth in words and run together
+    ("dob 7th june 09", "dob [DATE]"),
+    ("dob 7 june", "dob [DATE]"),
+    ("dob 7.june.09", "dob [DATE]"),
+    ("dob: 7th/6/2009", "dob: [DATE]"),
+    ("dob 7june2009", "dob [DATE]"),
+    ("born 7th of the 6th 2009", "born [DATE]"),
+    ("born on 7th june, in 2009", "born on [DATE], in [DATE]"),
+]
+
+CASES = PLACES + NAMES + DATES
 
 KEPT = [
     "she lives on a council estate",
