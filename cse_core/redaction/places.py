@@ -490,6 +490,12 @@ def _town_after(ctx: Context, in_area: set[int]) -> None:
 
 # --- Schools --------------------------------------------------------------------------------
 
+# A school as the one who acts or employs: "Ashgrove have excluded her", "Ashgrove's SENCO".
+_SCHOOL_ACTS = frozenset(["excluded", "suspended", "expelled", "rung", "rang", "called", "phoned", "emailed", "contacted",
+                          "raised", "reported", "referred", "said", "told", "sent", "informed", "flagged", "noticed"])
+_SCHOOL_STAFF = frozenset(["senco", "dsl", "head", "headteacher", "headmaster", "headmistress", "teacher", "teachers",
+                           "nurse", "pastoral", "safeguarding", "deputy", "principal", "staff", "tutor", "pupils", "students"])
+
 _SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery", "comp", "comprehensive",
                            "pru", "utc", "acadamy", "accademy", "acedemy", "academey", "skool", "scool", "skl", "acad", "sch"])
 # A faith school's kind at the end of its name: "Fellside RC", "Fellside C of E", "fellside cofe".
@@ -522,7 +528,7 @@ def _school_head(ctx: Context, kind_start: int) -> list[Token]:
     openers = _openers() - {"st"}
     while j >= 0 and words < 4 and kind_start - j <= 10:  # bounded: linear time
         tok = toks[j]
-        if tok.text in ("'s", ".", "-") and not tok.nl_before:
+        if tok.text in ("'s", ".", "-", "'") and not tok.nl_before:  # "St Mary's", "Kings' Academy"
             found.insert(0, tok)
         elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end):
             found.insert(0, tok)
@@ -561,7 +567,7 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower == "of" and tok.i >= 1 and tok.i + 1 < len(toks) \
             and toks[tok.i - 1].lower in ("pupil", "pupils", "student", "students"):
         return tok.i + 1  # "an ex pupil of fellside"
-    if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
+    if tok.lower not in ("at", "from", "@") or tok.i < 1 or tok.i + 1 >= len(toks):
         return None
     prev = toks[tok.i - 1]
     if prev.lower in _PUPIL - {"year", "yr", "y"} or prev.lower in ("kids", "started", "starting", "schools"):
@@ -632,7 +638,7 @@ def schools(ctx: Context) -> None:
         head: list[Token] = []
         j = start
         # a lower-case word no dictionary knows too: "her school is brackenhill", "excluded from kirkbridge"
-        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", ",", "from", "'s", "of") \
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", "@", ",", "from", "'s", "of") \
             and not names.is_given_name(toks[start].text)
         if toks[start - 1].text == "'s" and (toks[start].lower in lexicon().ordinary and not _toponym(toks[start])):
             continue  # "his school's oakfield"; not "the school's Head of Year"
@@ -710,3 +716,14 @@ def schools(ctx: Context) -> None:
                 break
             last = nxt
         ctx.spans.add(tok.start, last.end, SCHOOL)
+    # "Ashgrove have excluded her", "ashgrove's senco": a word that is no ordinary word, given name
+    # or surname (or has a place name's shape) acting as a school does
+    for tok in toks[:-2]:
+        nxt, after = toks[tok.i + 1], toks[tok.i + 2]
+        acts = nxt.lower == "have" and after.lower in _SCHOOL_ACTS  # "have": a body, not a person ("X has told me")
+        staff = nxt.text == "'s" and after.lower in _SCHOOL_STAFF
+        if (acts or staff) and tok.is_word and len(tok.text) > 3 and (tok.lower not in lex.ordinary or _toponym(tok)) \
+                and tok.i not in ctx.protected and tok.lower not in names.words().blocked \
+                and tok.lower not in names.words().given and tok.lower not in names.words().surnames \
+                and ctx.spans.free(tok.start, tok.end):
+            ctx.spans.add(tok.start, tok.end, SCHOOL)

@@ -52,6 +52,11 @@ PLACES = [
     ("she is at Hollinside C of E", "she is at [SCHOOL]"),
     ("a letter from Hollinside Acad.", "a letter from [SCHOOL]."),
     ("an ex pupil of hollinside", "an ex pupil of [SCHOOL]"),
+    # a school acting as a body ("have", not "has") or employing its staff; "Kings' Academy"; "@"
+    ("Hartsdown have excluded him for a week", "[SCHOOL] have excluded him for a week"),
+    ("i spoke to hartsdown's senco", "i spoke to [SCHOOL]'s senco"),
+    ("she started at Queens' Academy", "she started at [SCHOOL]"),
+    ("year 10 @ hartsdown", "year 10 @ [SCHOOL]"),
     # schools named after a saint or a faith
     ("she goes to St Thomas More", "she goes to [SCHOOL]"),
     ("he goes to Our Lady of Fatima", "he goes to [SCHOOL]"),
@@ -133,6 +138,9 @@ KEPT = [
     "she went to the car park",
     "talked to the lady next door",
     "she went to holy communion",
+    "Childline have said they will call back",
+    "social care have rung me twice",
+    "the school's senco is off",
     "a girl called for help",
     "Black children are over-represented in exclusions",
     "a Black girl was stopped by police",
