@@ -144,6 +144,8 @@ def cues() -> dict[str, list[Cue]]:
         Cue("age_bare", False, (_slot(NUM),)),  # "jess 14", "ruby 03.08.12": a given name only
         Cue("verb_after", False, (_slot(w["person_verbs"]),)),
         Cue("verb_after", False, (_slot(w["auxiliaries"]), _slot(w["person_states"]))),
+        # "Oluwaseun has sent pics": a person's verb after "has" (after "was" it is passive: "a parcel was sent")
+        Cue("verb_after", False, (_slot("has had"), _slot("told sent said asked disclosed admitted gone"))),
         Cue("verb_after", False, (_slot(["'s"]), _slot(w["person_nouns"]))),
     ]
     index: dict[str, list[Cue]] = {}
@@ -334,6 +336,9 @@ class Names:
 
     def accept_before(self, cue: str, tok: Token, cue_word: str = "") -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
+        prev = self.nbor(tok, -1)
+        if tok.is_lower and prev is not None and prev.lower in DETERMINERS:
+            return False  # "a teddy has gone missing": a thing
         if cue == "age_bare":  # a number right after: a given name, not "chapter 3" nor "will 13 year olds"
             if self.blocked(tok) or tok.lower not in self.w.given or tok.lower in self.w["auxiliaries"]:
                 return False
@@ -388,7 +393,9 @@ class Names:
                     prev = tokens[start - 1]
                     if cue.kind in ("age_after", "age_bare") and not self.age_ok(end):
                         continue
-                    if self.accept_before(cue.kind, prev, tok.lower):
+                    # "Oluwaseun has sent": the person's verb after the auxiliary is the cue's word
+                    word = tokens[end - 1].lower if cue.kind == "verb_after" else tok.lower
+                    if self.accept_before(cue.kind, prev, word):
                         self.take(self.extend_back(prev), prev)
 
     def run_word(self, tok: Token) -> bool:

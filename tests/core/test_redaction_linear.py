@@ -73,7 +73,7 @@ ADVERSARIAL = [
     ("school", "goes to St A B "), ("school", "school's xfield "), ("school", "x view academy "), ("school", "sixth form "),
     ("school", "Xyzzy have excluded "), ("school", "xyzzy's senco "), ("school", "Xs' Academy "), ("school", "year 9 @ "),
     ("name", "amys mum "), ("name", "CHLOE "), ("name", "about CHLOE SMITH "), ("name", "daughter (ruby) "),
-    ("name", "jess brown said "), ("name", "name - a "),
+    ("name", "jess brown said "), ("name", "name - a "), ("name", "Xyzzy has told "), ("name", "a teddy has gone "),
     ("date", "dob 3may"), ("date", "dob 3rd may11 "), ("date", "3rd of the 5th "), ("date", "dob 5.may."),
     ("date", "born a, b, c, "),
 ]

@@ -79,6 +79,8 @@ NAMES = [
     ("Keira ashworth has a new phone", "[NAME] has a new phone"),
     ("keira Ashworth has a new phone", "[NAME] has a new phone"),
     ("kowalczyk's brother drives her about", "[NAME]'s brother drives her about"),
+    # an unknown word opening a sentence before "has" and a person's verb
+    ("Adaeze has told her teacher about the man", "[NAME] has told her teacher about the man"),
 ]
 
 DATES = [
@@ -145,6 +147,9 @@ KEPT = [
     "Black children are over-represented in exclusions",
     "a Black girl was stopped by police",
     "a Congolese boy was trafficked",
+    "a teddy was left on the step for her",
+    "a teddy has gone from her room",
+    "The Council has said it will help",
     "he called her names",
     "dob is on the form",
     "we meet on the 3rd of the month",
