@@ -46,14 +46,28 @@ def split_of(item_id: str) -> str:
 
 
 def load(folder: Path, name: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((folder / f"{name}.yml").read_text(encoding="utf-8"))
-    if isinstance(data, dict):  # {items: [...]} or {category: [...]}
-        if "items" in data:
-            data = data["items"]
-        else:
-            data = [{**item, "category": item.get("category", key)} for key, items in data.items()
-                    for item in items]
-    return [item for item in data if isinstance(item, dict) and item.get("text")]
+    """``name``.yml, then any later set ``name``_N.yml. A later set may say ``split: dev`` at its
+    top: written blind to tune on, it is all dev, and the first set's test split stays the
+    measure nobody has read."""
+    items: list[dict[str, Any]] = []
+    for path in [folder / f"{name}.yml", *sorted(folder.glob(f"{name}_[0-9]*.yml"))]:
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        split = data.get("split") if isinstance(data, dict) else None
+        if isinstance(data, dict):  # {items: [...]} or {category: [...]}
+            if "items" in data:
+                data = data["items"]
+            else:
+                data = [{**item, "category": item.get("category", key)} for key, items in data.items()
+                        if isinstance(items, list) for item in items]
+        items += [{**item, **({"split": split} if split else {})}
+                  for item in data if isinstance(item, dict) and item.get("text")]
+    return items
+
+
+def item_split(item: dict[str, Any]) -> str:
+    return str(item.get("split") or split_of(item.get("id", item["text"])))
 
 
 def rules_detector() -> Callable[[str], str | None]:
@@ -117,7 +131,7 @@ def _labels(item: dict[str, Any]) -> list[str]:
     in_form...): one group each, so every figure can be read per label."""
     out = []
     for key, value in sorted(item.items()):
-        if key in {"id", "text", "note", "notes"}:
+        if key in {"id", "text", "note", "notes", "split"}:
             continue
         if isinstance(value, bool | int) or (isinstance(value, str) and len(value) <= 30):
             out.append(f"{key}={value}")
@@ -146,7 +160,7 @@ def evaluate(detect: Callable[[str], str | None], pos: list[dict[str, Any]], neg
 
     for item in pos:
         fired = detect(str(item["text"]))
-        split = split_of(item.get("id", item["text"]))
+        split = item_split(item)
         kind = _kind_of(item)
         kind_ok = int(bool(fired and kind and fired.split(":", 1)[0] == kind))
         groups = ["positive (all)"] + [f"positive {label}" for label in _labels(item)]
@@ -156,7 +170,7 @@ def evaluate(detect: Callable[[str], str | None], pos: list[dict[str, Any]], neg
                              "labels": _labels(item), "text": item["text"], "fired": fired})
     for item in neg:
         fired = detect(str(item["text"]))
-        split = split_of(item.get("id", item["text"]))
+        split = item_split(item)
         groups = ["negative (all)"] + [f"negative {label}" for label in _labels(item)]
         add(groups, split, not fired)
         if fired:

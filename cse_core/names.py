@@ -47,6 +47,8 @@ INSTITUTION_WORDS = frozenset(
      "appeal", "helpline", "hub", "network", "alliance", "association", "society", "institute", "coalition",
      "initiative", "scheme"])
 FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sisters", "boys", "girls", "kids", "children", "twins", "lot"])
+# One child of a family: "the Walsh girl" (after "the", and a word that is no ordinary word only).
+CHILD_WORDS = frozenset(["girl", "boy", "lad", "lads", "lass", "kid", "child"])
 NICKNAME_WORDS = frozenset(["big", "little", "lil", "young", "old", "mad", "fat", "baby", "wee"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
 
@@ -113,8 +115,11 @@ def cues() -> dict[str, list[Cue]]:
     w = words()
     pronouns = "himself herself themselves him her them"
     defs = [
-        Cue("name_is", True, (_slot("name names surname nickname"), _slot(["is", "was", "'s", ":", "="]))),
+        Cue("name_is", True, (_slot("name names surname nickname"), _slot(["is", "was", "'s", ":", "=", "-"]))),
         Cue("name_is", True, (_slot("her his their my your our the"), _slot("names"))),
+        # "Surname Walsh, first name Kayla", "last name: walsh"
+        Cue("name_is", True, (_slot("surname forename firstname lastname"),)),
+        Cue("name_is", True, (_slot("first last family given middle"), _slot("name"), _slot(["is", ":", "=", "-"], True))),
         Cue("called", True, (_slot("called named nicknamed calls call"), _slot(pronouns, True))),
         Cue("called", True, (_slot("known"), _slot("as"))),
         Cue("called", True, (_slot("goes"), _slot("by"))),
@@ -140,6 +145,8 @@ def cues() -> dict[str, list[Cue]]:
         Cue("age_bare", False, (_slot(NUM),)),  # "jess 14", "ruby 03.08.12": a given name only
         Cue("verb_after", False, (_slot(w["person_verbs"]),)),
         Cue("verb_after", False, (_slot(w["auxiliaries"]), _slot(w["person_states"]))),
+        # "Oluwaseun has sent pics": a person's verb after "has" (after "was" it is passive: "a parcel was sent")
+        Cue("verb_after", False, (_slot("has had"), _slot("told sent said asked disclosed admitted gone"))),
         Cue("verb_after", False, (_slot(["'s"]), _slot(w["person_nouns"]))),
     ]
     index: dict[str, list[Cue]] = {}
@@ -231,10 +238,21 @@ class Names:
             return nxt
         return None
 
-    def extend_forward(self, first: Token) -> Token:
-        """The last token of the name that starts at ``first``: up to three words."""
+    def person_follows(self, tok: Token) -> bool:
+        """A person's verb or an age right after ``tok``: "maddie brown said", "amy wood, 14"."""
+        nxt = self.nbor(tok, 1)
+        if nxt is None or (not tok.ws and nxt.text != ","):
+            return False
+        low = nxt.lower
+        after = self.nbor(nxt, 1)
+        return low in self.w["person_verbs"] or (low in ("is", "was", ",", "(") and after is not None and after.like_num)
+
+    def extend_forward(self, first: Token, strong: bool = False) -> Token:
+        """The last token of the name that starts at ``first``: up to three words. After a strong
+        cue ("her name is", "called") a surname that is also a word too: "kayla brown"."""
         last, count = first, 1
-        lower_case = not first.is_cap
+        capitals = first.text.isupper() and len(first.text) > 1  # "BRONWEN JAMES" in a lower-case message
+        lower_case = not first.is_cap and not capitals
         while count < 3:
             nxt = self.hyphen_next(last)
             if nxt is None:
@@ -242,8 +260,16 @@ class Names:
                 if nxt is None or not last.ws or nxt.nl_before:
                     break
                 ok = (nxt.is_cap and not lower_case and not self.blocked(nxt)) or (
+                    # "Kayla walsh", "kayla Walsh": typed in mixed case
+                    nxt.is_lower and first.is_cap and (nxt.lower in self.w.surnames or nxt.lower in self.lex.proper)
+                    and not self.blocked(nxt) and nxt.lower not in self.lex.ordinary) or (
+                    nxt.is_cap and lower_case and not self.blocked(nxt)
+                    and (nxt.lower in self.w.surnames or not self.ordinary(nxt))) or (
                     lower_case and nxt.is_lower and (self.namelike(nxt) or (
-                        nxt.lower in self.w.surnames and not self.blocked(nxt) and nxt.lower not in self.lex.ordinary)))
+                        nxt.lower in self.w.surnames and not self.blocked(nxt)
+                        and (strong or nxt.lower not in self.lex.ordinary or self.person_follows(nxt))))) or (
+                    capitals and nxt.text.isupper() and nxt.is_word and not self.blocked(nxt)
+                    and (nxt.lower in self.w.surnames or not self.ordinary(nxt)))
                 if not ok:
                     break
             last, count = nxt, count + 1
@@ -311,6 +337,9 @@ class Names:
 
     def accept_before(self, cue: str, tok: Token, cue_word: str = "") -> bool:
         """Whether ``tok`` (right before a cue) ends a name."""
+        prev = self.nbor(tok, -1)
+        if tok.is_lower and prev is not None and prev.lower in DETERMINERS:
+            return False  # "a teddy has gone missing": a thing
         if cue == "age_bare":  # a number right after: a given name, not "chapter 3" nor "will 13 year olds"
             if self.blocked(tok) or tok.lower not in self.w.given or tok.lower in self.w["auxiliaries"]:
                 return False
@@ -355,15 +384,19 @@ class Names:
                 elif cue.forward:
                     if end < len(tokens) - 1 and tokens[end].text in ("\"", "'") and cue.kind in ("called", "name_is"):
                         end += 1  # a man who calls himself "Tank"
+                    elif end < len(tokens) - 1 and tokens[end].text == "(" and cue.kind == "relation":
+                        end += 1  # "our daughter (ruby) is 13"
                     if end < len(tokens) and not tokens[end].nl_before:
                         nxt = tokens[end]
                         if self.accept_after(cue.kind, nxt, tok.lower.rstrip(".")):
-                            self.take(nxt, self.extend_forward(nxt))
+                            self.take(nxt, self.extend_forward(nxt, cue.kind in ("name_is", "called")))
                 elif start > 0 and not tok.nl_before:
                     prev = tokens[start - 1]
                     if cue.kind in ("age_after", "age_bare") and not self.age_ok(end):
                         continue
-                    if self.accept_before(cue.kind, prev, tok.lower):
+                    # "Oluwaseun has sent": the person's verb after the auxiliary is the cue's word
+                    word = tokens[end - 1].lower if cue.kind == "verb_after" else tok.lower
+                    if self.accept_before(cue.kind, prev, word):
                         self.take(self.extend_back(prev), prev)
 
     def run_word(self, tok: Token) -> bool:
@@ -446,6 +479,10 @@ class Names:
                 if self.at_start(tok) and tok.lower not in self.lex.proper and tok.lower in self.lex.known:
                     continue  # a sentence's first word, capitalised anyway, that is not mostly a name
                 self.take(self.extend_back(tok), self.extend_forward(tok))
+            elif tok.text.isupper() and len(tok.text) > 2:  # "CHLOE SMITH is missing" (the rest in lower case)
+                last = self.extend_forward(tok)
+                if last is not tok or self.person_follows(tok):  # one word alone may be an acronym ("an ABE interview")
+                    self.take(tok, last)
             elif tok.is_lower and (tok.lower in self.lex.proper or tok.lower not in self.lex.known) \
                     and not (prev and prev.lower in DETERMINERS):  # "chloe", and "kacper" the table never saw
                 first = tok
@@ -462,9 +499,13 @@ class Names:
             nxt = self.tokens[tok.i + 1]
             lower_surname = tok.is_lower and tok.i >= 1 and self.tokens[tok.i - 1].lower == "the" \
                 and tok.lower in self.w.surnames and tok.lower not in self.lex.ordinary  # "the mccarthy brothers"
-            if nxt.lower in FAMILY_WORDS and (tok.is_cap or lower_surname) and not self.blocked(tok) and (
-                    tok.lower in self.w.surnames or not self.ordinary(tok)):
-                self.take(self.extend_back(tok), tok)
+            the = tok.i >= 1 and self.tokens[tok.i - 1].lower == "the"
+            if nxt.lower in CHILD_WORDS:  # "the Walsh girl"; not "a Black girl", "a Congolese boy"
+                if the and (tok.is_cap or lower_surname) and not self.blocked(tok) and not self.ordinary(tok):
+                    self.take(tok, tok)
+            elif nxt.lower in FAMILY_WORDS and (tok.is_cap or lower_surname) and not self.blocked(tok) and (
+                    tok.lower in self.w.surnames or not self.ordinary(tok)) and (the or not self.ordinary(tok)):
+                self.take(self.extend_back(tok), tok)  # "the Brown family"; not "Black children"
         for tok in self.tokens[1:]:
             low = tok.lower
             if self.tokens[tok.i - 1].lower != "the" or not low.endswith("s") or self.blocked(tok) or not (
@@ -502,6 +543,25 @@ class Names:
         if (names[0] and names[1]) or (names[1] and me[0]):
             self.take(nxt, self.extend_forward(nxt))
 
+    def possessives(self) -> None:
+        """A name with its "'s" typed without the apostrophe: "amys boyfriend", "Danielles dads house";
+        a lower-case surname with it: "nowak's brother"."""
+        for tok in self.tokens[:-2]:
+            nxt, after = self.tokens[tok.i + 1], self.tokens[tok.i + 2]
+            if tok.is_lower and nxt.text == "'s" and (after.lower in self.w["person_nouns"] or after.lower in self.w["relations"]) \
+                    and (tok.lower in self.w.surnames or tok.lower in self.lex.proper) \
+                    and tok.lower not in self.lex.ordinary and not self.blocked(tok):
+                self.take(tok, tok)
+        for tok in self.tokens[:-1]:
+            low, nxt = tok.lower, self.tokens[tok.i + 1]
+            owned = nxt.lower in self.w["person_nouns"] or nxt.lower.removesuffix("s") in self.w["person_nouns"]
+            if len(low) < 4 or not low.endswith("s") or not tok.ws or not owned \
+                    or self.blocked(tok) or low in self.lex.ordinary or low in self.w.given:
+                continue
+            stem = low[:-1]
+            if stem in self.w.given and stem not in self.lex.ordinary and stem not in self.w.blocked:
+                self.take(tok, tok)
+
     def alone(self) -> None:
         """A message that is only a name: "Sarah", "jayden"."""
         found = [t for t in self.tokens if not t.is_punct]
@@ -519,6 +579,7 @@ class Names:
         self.known_alone()
         self.apposition()
         self.families()
+        self.possessives()
         self.alone()
 
 

@@ -101,6 +101,10 @@ class SafetyCheck(GraphComponent):
             return None
         if reading.settled:
             return None  # past, over, habitual, hypothetical, quoted or asked about: the situation answer
+        if reading.about_another and not reading.now and safety.asks_advice(text):
+            # an adult asking everyday advice about a child ("any tips for her first sleepover?"),
+            # nothing now or soon; a child asking "is that ok?" about themselves is still judged
+            return None
         if "?" in text and not safety.mentions_danger(text):
             return None  # an everyday question with no word of danger, abuse or absence in it
         kind = max(SAFETY_INTENTS, key=lambda name: scores.get(name, 0.0))

@@ -45,7 +45,7 @@ _BIRTH = re2.compile(r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|year o
                      r"(?:in\s+|on\s+)?(?:the\s+year\s+)?" + _SEASON +
                      r"(?P<date>(?:" + _MONTH + r"\s+)?" + _YEAR_ANY + r")\b")
 # "born at Darlington Memorial in 2011", "born in march of 2011": the year a few words after "born"
-_BORN_LATER = re2.compile(r"(?i)\bborn(?:\s+[a-z0-9']+){0,4}?\s+(?:in|of)\s+(?P<date>(?:19|20)\d{2})\b")
+_BORN_LATER = re2.compile(r"(?i)\bborn(?:\s+[a-z0-9']+,?){0,4}?\s+(?:in|of)\s+(?P<date>(?:19|20)\d{2})\b")
 _SECTION_WORDS = ("section", "sections", "para", "paragraph", "chapter", "part", "appendix", "annex", "§", "s.")
 _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
 # After a birth word only: figures with spaces or none ("DOB 03 04 2011", "dob 14032011"), a day
@@ -53,11 +53,20 @@ _BIRTH_CONTEXT = ("born", "dob", "d.o.b", "d o b", "birth", "birthday", "bday")
 _BIRTH_FIGURES = re2.compile(
     r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
     r"(?P<date>" + _DAY + r"\s+" + _MON + r"\s+(?:" + _YEAR + r"|\d{2})|(?:3[01]|[12]\d|0[1-9])(?:1[0-2]|0[1-9])(?:" +
-    _YEAR + r"|\d{2})|" + _DAY + r"[/.-]" + _MON + r"(?:[/.-](?:" + _YEAR + r"|\d{2}))?|" +
+    _YEAR + r"|\d{2})|" + _DAY + r"(?:st|nd|rd|th)?[/.-]" + _MON + r"(?:[/.-](?:" + _YEAR + r"|\d{2}))?|" +
     # month first, as in the United States: "dob 2/14/2010"
     _MON + r"[/.-](?:3[01]|1[3-9]|2\d)[/.-](?:" + _YEAR + r"|\d{2}))(?:$|[^0-9/.:-]|[/.:-](?:$|[^0-9]))")
+# Run together after a birth word: "dob 3rd may11", "dob 3may2011".
+_MONTH_RUN = _MONTH.removesuffix(r"\b\.?")
+_BIRTH_RUN = re2.compile(
+    r"(?i)\b(?:born|" + _DOB + r"|date of birth|birthday|bday)\s*(?:is\s+|was\s+)?(?:on\s+)?:?\s*(?:the\s+)?"
+    r"(?P<date>" + _DAY + r"(?:st|nd|rd|th)?\s*" + _MONTH_RUN + r"\s*(?:" + _YEAR + r"|\d{2})\b)")
+# "the 3rd of the 5th 2011": the month as an ordinal too.
+_ORDINAL_MONTH = re2.compile(r"(?i)\b(?:the\s+)?" + _DAY + r"(?:st|nd|rd|th)\s+of\s+the\s+" + _MON +
+                             r"(?:st|nd|rd|th)\b(?:,?\s+(?:" + _YEAR + r"|'?\d{2})\b)?")
 _SPACED = re2.compile(r"\b" + _DAY + r" " + _MON + r" (?P<y>" + _YEAR + r"|\d{2})\b")  # "born ... on 12 10 2010"
 _TWO_DIGIT_YEAR = re2.compile(r"(?:,?\s+|[-/.])\d{2}\b")
+_YEAR_AFTER_DOT = re2.compile(r"(?:" + _YEAR + r"|\d{2})\b")
 
 
 def _certain(low: str) -> bool:
@@ -83,12 +92,14 @@ def dates(ctx: Context) -> None:
             found = m.group()
             low = found.lower()
             # "may" is a month with a capital, an ordinal, a year or "on"/"born" before it ("she may 2")
-            if "may" in low.replace(".", " ").split() and "May" not in found and not _certain(low) \
+            birth = any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT)
+            if "may" in low.replace(".", " ").split() and "May" not in found and not _certain(low) and not birth \
                     and not ctx.before(m.start(), 8).rstrip().endswith(("on", "born", "the", "of")):
                 continue
             end = m.end()
-            if any(w in ctx.before(m.start()) for w in _BIRTH_CONTEXT) and not found[-1].isdigit():
-                year = _TWO_DIGIT_YEAR.match(ctx.text, end)  # "born on 3 Apr 11"
+            if birth and not found[-1].isdigit():
+                # "born on 3 Apr 11"; "dob 5.may.10": the month took the dot before the year
+                year = (_YEAR_AFTER_DOT if found[-1] in "./-" else _TWO_DIGIT_YEAR).match(ctx.text, end)
                 if year is not None:
                     end = year.end()
             ctx.spans.add(m.start(), end, DATE)
@@ -100,6 +111,10 @@ def dates(ctx: Context) -> None:
         near = 48 if len(m.group("y")) == 4 else 24
         if any(w in ctx.before(m.start(), near) for w in _BIRTH_CONTEXT):
             ctx.spans.add(*m.span(), DATE)
+    for m in _BIRTH_RUN.finditer(ctx.text):
+        ctx.spans.add(*group_span(m, "date"), DATE)
+    for m in _ORDINAL_MONTH.finditer(ctx.text):
+        ctx.spans.add(*m.span(), DATE)
     for m in _BIRTH.finditer(ctx.text):
         ctx.spans.add(*group_span(m, "date"), DATE)
     for m in _BORN_LATER.finditer(ctx.text):

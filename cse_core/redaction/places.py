@@ -28,8 +28,10 @@ def postcodes(ctx: Context) -> None:
     # A full postcode narrows a home to a few houses; "5th" after "Y10" is no inward code.
     for m in _POSTCODE.finditer(ctx.text):
         found = m.group().lower()
-        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")) and \
-                not any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT):
+        # "NE1 4ST" in capitals is a postcode; "y10 5th" in lower case an ordinal, unless local or after "postcode"
+        if found[-3].isdigit() and found.endswith(("st", "nd", "rd", "th")) and not m.group().isupper() \
+                and not any(w in ctx.before(m.start(), 24) for w in _POSTCODE_CONTEXT) \
+                and _DISTRICT.match(m.group()).group("area").upper() not in ctx.local.postcode_areas:
             continue
         ctx.spans.add(*m.span(), POSTCODE)
     areas = ctx.local.postcode_areas
@@ -61,6 +63,9 @@ _CUES = frozenset(["on", "off", "near", "along", "down", "up", "round", "around"
 _HOUSE_NAME_WORDS = frozenset(["farm", "farmhouse", "cottage", "house", "lodge", "barn", "manor", "bungalow"])
 _KIND_OF_HOUSE = frozenset(["safe", "care", "halfway", "foster", "guest", "open", "public", "council", "town",
                             "court", "trap", "crack", "party", "drug", "drugs", "full", "big", "old", "new", "dog", "ware"])
+# A block of flats by its name: "flat 6 lyndhurst house", "apartment 7, riverside court".
+_BUILDING_WORDS = frozenset(["house", "court", "lodge", "tower", "towers", "heights", "point", "mansions", "buildings",
+                             "block", "hall", "place", "view", "gardens", "mews", "quay", "wharf", "mill"])
 _CAP_HOUSE_WORDS = _HOUSE_NAME_WORDS | {"cottages", "forge", "mill", "barns", "farmhouse"}
 _STRONG_CUES = frozenset(["lives", "live", "living", "lived", "stays", "stay", "staying", "stayed", "house", "home", "flat", "address"])
 # After "lives at 12" these say when or how many, not where.
@@ -70,6 +75,18 @@ _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven"
                            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
                            "twenty", "thirty", "forty", "fifty"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
+
+
+# Endings of English place names ("Oakfield", "Greenbank", "Ryedale", "Elmwood"): after a place
+# or school cue such a word names a place even when the word table has it in lower case.
+_TOPONYM_ENDINGS = ("field", "fields", "wood", "woods", "bank", "dale", "brook", "mead", "croft", "hurst", "thorpe",
+                    "moor", "holme", "grange", "leigh", "worth", "combe", "bury", "lands", "ridge", "haven", "hill")
+
+
+def _toponym(tok: Token) -> bool:
+    low = tok.lower
+    return tok.is_word and any(low.endswith(e) and len(low) - len(e) >= 3 for e in _TOPONYM_ENDINGS) \
+        and low not in names.words().blocked
 
 
 def _house_number(tok: Token | None) -> bool:
@@ -94,6 +111,7 @@ def _street_name(ctx: Context, suffix: int) -> list[Token]:
         if tok.text in ("'s", ".") and (found or tok.text == "'s"):  # "St Cuthbert's Way"
             found.insert(0, tok)
         elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end) \
+                and not (tok.is_lower and (tok.lower in _CUES or tok.lower in _STRONG_CUES)) \
                 and (tok.i not in ctx.protected or tok.lower in names.words().places):  # "Cleveland Terrace"
             found.insert(0, tok)
             words += 1
@@ -117,7 +135,7 @@ def _start_with_number(ctx: Context, first: Token) -> int | None:
             and (i == 0 or toks[i - 1].lower in ("number", "no", "at")):
         return i - 1 if i >= 1 and toks[i - 1].lower in ("number", "no") else i  # "number twelve cedar road"
     if i >= 0 and _house_number(toks[i]):
-        start = i
+        start = i - 1 if i >= 1 and toks[i - 1].lower in FLAT_WORDS else i  # "apartment 3, quayside court"
         # "flat 3, 45 Victoria Street"
         k = start - 1
         if k >= 0 and toks[k].text == ",":
@@ -144,9 +162,16 @@ def _cue_before(ctx: Context, first: Token) -> tuple[bool, bool]:
         return True, False  # "lives on the thompson street flats": a name no dictionary knows
     if i >= 0 and toks[i].lower == "the":
         return False, False  # "the high street": a kind of place, not one street
+    if i >= 1 and toks[i].lower in ("and", "or", "&") and not ctx.spans.free(toks[i - 1].start, toks[i - 1].end):
+        return True, False  # "the corner of park lane and elm road": the second street too
+    if i >= 0 and toks[i].lower in ("lives", "live", "living", "stays", "staying"):
+        return True, True  # "lives elm road"
+    if i >= 1 and toks[i].text in ("is", ":", "-") and toks[i - 1].lower == "address":
+        return True, True  # "the address is elm road"
     if i < 0 or toks[i].lower not in _CUES:
         return False, False
-    if toks[i].lower == "of" and (i < 1 or toks[i - 1].lower not in ("corner", "end", "top", "bottom")):
+    if toks[i].lower == "of" and (i < 1 or toks[i - 1].lower not in ("corner", "end", "top", "bottom", "back", "side",
+                                                                      "middle", "start", "far")):
         return False, False  # "the corner of pease street"; "a lot of side streets" has no cue
     return True, i >= 1 and toks[i - 1].lower in _STRONG_CUES
 
@@ -230,9 +255,12 @@ def addresses(ctx: Context) -> None:
         start = _start_with_number(ctx, toks[first])
         ctx.spans.add(toks[first if start is None else start].start, toks[last - 1].end, ADDRESS)
     in_area = {i for first, last in _areas_index().matches(toks) for i in range(first, last)}
+    # a street word inside a listed place ("Middleton St George", "Skerne Park") names no street;
+    # one that is a listed place on its own ("Croft") does after a street's name ("12 cobden croft")
+    inside_area = {i for first, last in _areas_index().matches(toks) for i in range(first + 1, last)}
     for tok in toks:
         low = tok.lower
-        if (low not in STREET_WORDS and low not in STREET_WORDS_CAP) or tok.i in in_area:
+        if (low not in STREET_WORDS and low not in STREET_WORDS_CAP) or tok.i in inside_area:
             continue  # "Middleton St George" is a village
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if low == "st" and nxt is not None and nxt.is_cap:
@@ -282,15 +310,20 @@ def addresses(ctx: Context) -> None:
                     or (low in _NAMED_STREET_WORDS and not any(w in _ROAD_KINDS for w in name_words))):
             ctx.spans.add(name[0].start, end, ADDRESS)  # "lives on station road", "near cleveland st"
     for tok in toks:  # "she lives at 22 Pendower": a house number and a name after an address cue
-        if not _house_number(tok) or tok.i < 2 or tok.i + 1 >= len(toks):
+        if not _house_number(tok) or tok.i < 1 or tok.i + 1 >= len(toks):
             continue
-        prep, verb = toks[tok.i - 1], toks[tok.i - 2]
+        first = tok.i  # "lives at number 9 sandringham": from "number"
+        if toks[first - 1].lower in ("number", "no", "num") and first >= 2:
+            first -= 1
+        prep, verb = toks[first - 1], (toks[first - 2].lower if first >= 2 else "")
         nxt = toks[tok.i + 1]
-        cued = prep.lower in ("at", "on", "is") and verb.lower in _STRONG_CUES | {"address"}
-        # else "took her to 16 Maidendale", "his house is at 5 Larchfield": after any place word,
-        # a capitalised word no dictionary calls ordinary and no person's name
-        if not cued and not (prep.lower in ("at", "to", "from", "outside", "near") and nxt.is_cap and nxt.is_word
-                             and nxt.lower not in lex.ordinary and not names.is_given_name(nxt.text)
+        cued = prep.lower in ("at", "on", "is") and verb in _STRONG_CUES | {"address"}
+        # else "took her to 16 Maidendale", "a place at 3 ravenscroft": after any place word, a
+        # proper noun (capitalised, or one the word table has mostly with a capital) and no person's name
+        proper = (nxt.is_cap and nxt.lower not in lex.ordinary) or _toponym(nxt) or (
+            nxt.is_lower and len(nxt.text) > 3 and (nxt.lower in lex.proper or nxt.lower not in lex.known))
+        if not cued and not (prep.lower in ("at", "to", "from", "outside", "near") and proper and nxt.is_word
+                             and not names.is_given_name(nxt.text)
                              and nxt.lower not in names.words().blocked and nxt.i not in ctx.protected):
             continue
         end = tok.i + 1
@@ -298,7 +331,7 @@ def addresses(ctx: Context) -> None:
                 and toks[end + 1].lower not in _NOT_HOUSE_NAMES and toks[end + 1].lower not in _openers() \
                 and ctx.spans.free(toks[end + 1].start, toks[end + 1].end) \
                 and (end + 2 >= len(toks) or toks[end + 2].lower != "of"):  # "at 14 the rest of the time"
-            ctx.spans.add(tok.start, toks[end + 1].end, ADDRESS)  # "she's living at 2 the oval"
+            ctx.spans.add(toks[first].start, toks[end + 1].end, ADDRESS)  # "she's living at 2 the oval"
             continue
         while end < len(toks) and end - tok.i <= 2 and toks[end].lower not in _openers() \
                 and (toks[end].is_cap or (end == tok.i + 1 and toks[end].is_word and len(toks[end].text) > 2
@@ -307,7 +340,7 @@ def addresses(ctx: Context) -> None:
                 and ctx.spans.free(toks[end].start, toks[end].end):
             end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
-            ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
+            ctx.spans.add(toks[first].start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "lives at west farm", "address is hill top farm", "stays at Orchard House"
         if tok.lower not in _HOUSE_NAME_WORDS or not ctx.spans.free(tok.start, tok.end):
             continue
@@ -336,8 +369,8 @@ def addresses(ctx: Context) -> None:
                 start = toks[i - 1].start  # "Flat 4 Oak House"
             ctx.spans.add(start, tok.end, ADDRESS)
     for tok in toks:  # "lives at The Laurels", "a house called The Laurels", "Flat 2, The Maltings,"
-        if tok.text != "The" or tok.i < 2 or tok.i + 1 >= len(toks):
-            continue
+        if tok.lower != "the" or tok.i < 2 or tok.i + 1 >= len(toks) or (tok.text != "The" and not toks[tok.i + 1].is_cap):
+            continue  # "lives at The Laurels", "lives at the Elms"
         prev, before = toks[tok.i - 1], toks[tok.i - 2]
         cued = (prev.lower == "at" and before.lower in _STRONG_CUES) or (
             prev.lower == "called" and before.lower in ("house", "home", "flat", "farm", "cottage")) or (
@@ -352,10 +385,18 @@ def addresses(ctx: Context) -> None:
             end += 1
         if end > tok.i + 1:
             ctx.spans.add(tok.start, toks[end - 1].end, ADDRESS)
-    for tok in toks:  # "flat 3" without a street
+    for tok in toks:  # "flat 3" without a street; "flat 6 lyndhurst house": with the building's name
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if tok.lower in FLAT_WORDS and _house_number(nxt) and nxt.start - tok.end <= 1:
-            ctx.spans.add(tok.start, nxt.end, ADDRESS)
+            end = nxt.i
+            j = nxt.i + 1 + (nxt.i + 1 < len(toks) and toks[nxt.i + 1].text == ",")
+            for k in range(j, min(j + 3, len(toks))):  # up to two words, then the building word
+                if not toks[k].is_word or toks[k].lower in _openers() or not ctx.spans.free(toks[k].start, toks[k].end):
+                    break
+                if toks[k].lower in _BUILDING_WORDS and k > j:
+                    end = k
+                    break
+            ctx.spans.add(tok.start, toks[end].end, ADDRESS)
     for tok in toks:  # "she lives on pendower", "he lives off Brankin": a street no dictionary knows
         if tok.i < 2 or tok.lower not in ("on", "off") or toks[tok.i - 1].lower not in _STRONG_CUES - {"house", "home", "flat", "address"}:
             continue
@@ -366,7 +407,56 @@ def addresses(ctx: Context) -> None:
                 and nxt.lower not in names.words().blocked and not names.is_given_name(nxt.text) \
                 and ctx.spans.free(nxt.start, nxt.end):
             ctx.spans.add(nxt.start, nxt.end, ADDRESS)
+    _estates(ctx, in_area)
     _town_after(ctx, in_area)
+
+
+# "the Glebe estate", "on the brookfield estate", "the kirkdale flats": one estate's or block's
+# name narrows a child to a few streets, like the listed ones; "a council estate", "the new
+# flats" are kinds, not names.
+_ESTATE_WORDS = frozenset(["estate", "estates", "flats"])
+_ESTATE_KINDS = frozenset(
+    ["council", "housing", "new", "old", "local", "big", "small", "large", "huge", "massive", "whole", "entire", "other",
+     "nearby", "industrial", "trading", "business", "retail", "real", "rough", "posh", "private", "social", "public",
+     "next", "country", "family", "residential", "caravan", "shopping", "quiet", "busy", "dodgy", "bad", "good", "nice",
+     "poor", "rich", "deprived", "notorious", "different", "own", "modern", "newer", "older", "rented", "mixed",
+     "grand", "landed", "sprawling", "ex", "run", "that", "this", "same", "an", "a", "whose", "which", "what", "whole",
+     "student", "empty", "top", "bottom", "high", "rise", "block", "tower", "temporary", "holiday", "luxury", "cheap",
+     "two", "three", "four", "some", "them", "those", "these", "both", "all", "many", "few", "several", "self",
+     "contained", "one", "bed", "bedroom", "studio", "care", "leavers", "leaver", "youth", "hostel"])
+_NOT_ESTATE_AFTER = frozenset(["agent", "agents", "agency", "car", "cars", "planning", "tax"])
+
+
+def _estates(ctx: Context, in_area: set[int]) -> None:
+    toks = ctx.tokens
+    lex = lexicon()
+    blocked = names.words().blocked
+    for tok in toks:
+        if tok.lower not in _ESTATE_WORDS or tok.i == 0:
+            continue
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
+        if nxt is not None and nxt.lower in _NOT_ESTATE_AFTER:
+            continue  # "an estate agent"
+        found: list[Token] = []
+        j = tok.i - 1
+        while j >= 0 and len(found) < 2:  # bounded: linear time
+            t = toks[j]
+            if not t.is_word or t.lower in _ESTATE_KINDS or t.lower in _openers() or j in ctx.protected \
+                    or (t.lower in blocked and j not in in_area) or not ctx.spans.free(t.start, t.end):
+                break
+            found.insert(0, t)
+            if t.nl_before:
+                break
+            j -= 1
+        if not found:
+            continue
+        the = j >= 0 and toks[j].lower == "the" and found[0].i == j + 1
+        # a capital or a word no dictionary calls ordinary names it; after "the" a plural too ("the
+        # cedars estate"), not a word that says how the estate is ("the derelict flats")
+        if any(t.is_cap or t.lower not in lex.ordinary or t.i in in_area for t in found) or (
+                the and all(len(t.text) > 3 and t.lower.endswith("s") and not t.lower.endswith(("ss", "us", "is"))
+                            for t in found)):
+            ctx.spans.add(found[0].start, found[-1].end, PLACE)
 
 
 def _town_after(ctx: Context, in_area: set[int]) -> None:
@@ -400,7 +490,23 @@ def _town_after(ctx: Context, in_area: set[int]) -> None:
 
 # --- Schools --------------------------------------------------------------------------------
 
-_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery", "comp", "comprehensive"])
+# A school as the one who acts or employs: "Ashgrove have excluded her", "Ashgrove's SENCO".
+_SCHOOL_ACTS = frozenset(["excluded", "suspended", "expelled", "rung", "rang", "called", "phoned", "emailed", "contacted",
+                          "raised", "reported", "referred", "said", "told", "sent", "informed", "flagged", "noticed"])
+_SCHOOL_STAFF = frozenset(["senco", "dsl", "head", "headteacher", "headmaster", "headmistress", "teacher", "teachers",
+                           "nurse", "pastoral", "safeguarding", "deputy", "principal", "staff", "tutor", "pupils", "students"])
+
+_SCHOOL_HEADS = frozenset(["school", "academy", "college", "primary", "juniors", "infants", "nursery", "comp", "comprehensive",
+                           "pru", "utc", "acadamy", "accademy", "acedemy", "academey", "skool", "scool", "skl", "acad", "sch"])
+# A faith school's kind at the end of its name: "Fellside RC", "Fellside C of E", "fellside cofe".
+_FAITH_KIND = frozenset(["rc", "cofe"])  # not "CE": child exploitation
+# Words after "holy" or "sacred" that name a school in lower case too ("goes to holy cross").
+_FAITH_NAMES = frozenset(["cross", "trinity", "family", "name", "rosary", "heart", "redeemer", "rood", "saviour",
+                          "innocents", "angels", "spirit", "island"])
+# Schools named after a place: "Park View Academy", "castle hill school" (ordinary words, lower case).
+_PLACE_NOUNS = STREET_WORDS | STREET_WORDS_CAP | _HOUSE_NAME_WORDS | frozenset(
+    ["cross", "hall", "bridge", "field", "wood", "moor", "tree", "trees", "oaks", "acres", "meadow", "valley", "well", "wells",
+     "castle", "farm", "brook", "forest"])
 _SCHOOL_KIND = frozenset(["primary", "junior", "juniors", "infant", "infants", "nursery", "secondary", "high", "grammar", "sixth", "form", "free", "c", "of", "e", "ce", "rc", "catholic", "church", "england", "methodist", "community", "special"])
 # Words that only describe a school ("secondary school", "the new academy"), never name one.
 _SCHOOL_GENERIC = frozenset(
@@ -422,7 +528,7 @@ def _school_head(ctx: Context, kind_start: int) -> list[Token]:
     openers = _openers() - {"st"}
     while j >= 0 and words < 4 and kind_start - j <= 10:  # bounded: linear time
         tok = toks[j]
-        if tok.text in ("'s", ".", "-") and not tok.nl_before:
+        if tok.text in ("'s", ".", "-", "'") and not tok.nl_before:  # "St Mary's", "Kings' Academy"
             found.insert(0, tok)
         elif tok.is_word and tok.lower not in openers and ctx.spans.free(tok.start, tok.end):
             found.insert(0, tok)
@@ -452,13 +558,16 @@ def _after_school_cue(ctx: Context, tok: Token) -> int | None:
     if tok.lower in _ATTEND and tok.i + 1 < len(toks):
         return tok.i + 1
     # "her school is Eastbrook", "school: Kingsmead", "the school (Eastbrook)", "school at Eastbrook"
-    if tok.text in ("is", "was", ":", "-", "(", "at", ",") and tok.i >= 1 and tok.i + 1 < len(toks):
+    if tok.text in ("is", "was", ":", "-", "(", "at", ",", "'s") and tok.i >= 1 and tok.i + 1 < len(toks):
         prev = toks[tok.i - 1]
         if prev.text == "'s" and tok.i >= 2:
             prev = toks[tok.i - 2]
         if prev.lower in ("school", "academy", "college"):
             return tok.i + 1
-    if tok.lower not in ("at", "from") or tok.i < 1 or tok.i + 1 >= len(toks):
+    if tok.lower == "of" and tok.i >= 1 and tok.i + 1 < len(toks) \
+            and toks[tok.i - 1].lower in ("pupil", "pupils", "student", "students"):
+        return tok.i + 1  # "an ex pupil of fellside"
+    if tok.lower not in ("at", "from", "@") or tok.i < 1 or tok.i + 1 >= len(toks):
         return None
     prev = toks[tok.i - 1]
     if prev.lower in _PUPIL - {"year", "yr", "y"} or prev.lower in ("kids", "started", "starting", "schools"):
@@ -478,9 +587,14 @@ def _head_ok(head: list[Token]) -> bool:
     for tok in head:
         if not tok.is_word or tok.lower in _SCHOOL_GENERIC:
             continue
-        if tok.is_cap or tok.lower not in lex.ordinary:
+        if tok.is_cap or tok.lower not in lex.ordinary or _toponym(tok):
             return True
-    return False
+    return _place_pair([t for t in head if t.is_word])
+
+
+def _place_pair(words: list[Token]) -> bool:
+    """Two or more words ending in a place's noun: "park view", "oak tree", "mill field"."""
+    return len(words) >= 2 and words[-1].lower in _PLACE_NOUNS and words[0].lower not in _SCHOOL_GENERIC
 
 
 def schools(ctx: Context) -> None:
@@ -495,10 +609,13 @@ def schools(ctx: Context) -> None:
     for tok in toks:
         nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         # "Northfield High" without "School": "high" after a name ("the risk is high" has none)
-        high = tok.lower in ("high", "grammar") and (nxt is None or (
+        faith = tok.lower in _FAITH_KIND or (tok.lower == "e" and tok.i >= 2 and toks[tok.i - 1].lower == "of"
+                                             and toks[tok.i - 2].lower == "c")
+        high = (faith or tok.lower in ("high", "grammar", "secondary")) and (nxt is None or (
             nxt.lower not in _SCHOOL_HEADS and nxt.lower not in STREET_WORDS and nxt.lower not in STREET_WORDS_CAP))
-        if (tok.lower not in _SCHOOL_HEADS and not high) or tok.i in ctx.protected:  # "the Virtual School": a service
-            continue
+        sixth_form = tok.lower == "form" and tok.i >= 1 and toks[tok.i - 1].lower == "sixth"  # "Ashdown Sixth Form"
+        if (tok.lower not in _SCHOOL_HEADS and not high and not sixth_form) or tok.i in ctx.protected:
+            continue  # "the Virtual School": a service
         if nxt is not None and nxt.lower in _SCHOOL_HEADS and not nxt.nl_before:
             continue  # "Primary School": the last word is the head
         kind_start = tok.i
@@ -506,9 +623,11 @@ def schools(ctx: Context) -> None:
                 and not toks[kind_start].nl_before:
             kind_start -= 1
         head = _school_head(ctx, kind_start)
+        words = [t for t in head if t.is_word]
         if high and tok.lower not in _SCHOOL_HEADS and not any(
-                t.is_word and t.lower not in _SCHOOL_GENERIC and t.lower not in lexicon().ordinary for t in head):
-            continue  # "the risk is Very High": ordinary words before "high" name no school
+                t.lower not in _SCHOOL_GENERIC and t.lower not in lexicon().ordinary for t in words) \
+                and not _place_pair(words):
+            continue  # "the risk is Very High": ordinary words before "high" name no school; "Oak Tree High" does
         if head and _head_ok(head):
             ctx.spans.add(head[0].start, tok.end, SCHOOL)
     # "attends Longfield", "in year 9 at Rydal", "a pupil at Eastfield": a school's name
@@ -519,10 +638,13 @@ def schools(ctx: Context) -> None:
         head: list[Token] = []
         j = start
         # a lower-case word no dictionary knows too: "her school is brackenhill", "excluded from kirkbridge"
-        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", ",", "from") \
+        named = toks[start - 1].text in ("is", "was", ":", "-", "(", "at", "@", ",", "from", "'s", "of") \
             and not names.is_given_name(toks[start].text)
+        if toks[start - 1].text == "'s" and (toks[start].lower in lexicon().ordinary and not _toponym(toks[start])):
+            continue  # "his school's oakfield"; not "the school's Head of Year"
         while j < len(toks) and len(head) < 3 and (toks[j].is_cap or (
-                named and j == start and toks[j].is_lower and toks[j].is_word and toks[j].lower not in lexicon().ordinary)) \
+                named and j == start and toks[j].is_lower and toks[j].is_word
+                and (toks[j].lower not in lexicon().ordinary or _toponym(toks[j])))) \
                 and toks[j].lower not in _openers() \
                 and j not in ctx.protected and toks[j].lower not in names.words().blocked \
                 and ctx.spans.free(toks[j].start, toks[j].end) and (j == start or not toks[j].nl_before):
@@ -538,16 +660,46 @@ def schools(ctx: Context) -> None:
         if head and (toks[start - 1].lower not in _ATTEND
                      or any(t.is_word and t.lower not in lexicon().ordinary for t in head)):
             ctx.spans.add(head[0].start, head[-1].end, SCHOOL)
-    # "she goes to egglescliffe", "he's at conyers": one lower-case word no dictionary, name list
-    # or place list knows, after going to or being at
+    # "goes to St Aidan's", "St Thomas More", "Our Lady of Lourdes", "holy cross": a saint's or a
+    # faith's name after going to a place
+    for tok in toks:
+        if tok.i < 1 or toks[tok.i - 1].lower not in _GO | {"to", "from"}:
+            continue
+        j = tok.i + 1
+        if tok.lower == "our" and j < len(toks) and toks[j].lower == "lady" and (
+                tok.is_cap or (j + 1 < len(toks) and toks[j + 1].text in ("'s", "of"))):
+            j += 1  # "Our Lady's", "Our Lady of Lourdes"; not "our lady friend"
+            if j + 1 < len(toks) and toks[j].lower == "of" and toks[j + 1].is_cap:
+                j += 1
+        elif tok.lower not in ("st", "saint", "holy", "sacred") or (
+                tok.lower in ("holy", "sacred") and tok.is_lower and j < len(toks) and toks[j].lower not in _FAITH_NAMES):
+            continue  # "holy cross", "Holy Rood"; not "went to holy communion"
+        if j < len(toks) and toks[j].text == ".":
+            j += 1
+        if j < len(toks) and toks[j].is_word and toks[j].lower not in _openers():
+            after = toks[j + 1] if j + 1 < len(toks) else None
+            if tok.is_cap and after is not None and after.is_cap and after.is_word and toks[j].ws \
+                    and after.lower not in names.words().places and after.lower not in _SCHOOL_HEADS | _SCHOOL_KIND:
+                j += 1  # "St Thomas More"
+            end = toks[j].end
+            if j + 1 < len(toks) and toks[j + 1].text == "'s":
+                end = toks[j + 1].end
+            ctx.spans.add(tok.start, end, SCHOOL)
+        elif tok.lower == "our" and toks[j - 1].lower == "lady":
+            ctx.spans.add(tok.start, toks[j - 1].end, SCHOOL)
+    # "she goes to egglescliffe", "he's at conyers", "goes to Oakwood", "he's at Greenbank": a
+    # word no dictionary, name list or place list knows (or a place name's shape: "oakfield"),
+    # after going to or being at
     lex = lexicon()
     for tok in toks:
-        if tok.i < 2 or not tok.is_lower:
+        if tok.i < 2 or not (tok.is_lower or tok.is_cap):
             continue
         prep, verb = toks[tok.i - 1].lower, toks[tok.i - 2].lower
-        going = (prep == "to" and verb in _GO) or (prep == "at" and verb in ("'s", "is", "was", "goes", "go", "went"))
-        if not going or tok.lower in lex.ordinary:
-            continue
+        going = (prep == "to" and verb in _GO | {"school", "schools"}) or (prep == "at" and verb in ("'s", "is", "was", "goes", "go", "went"))
+        if not going or (tok.lower in lex.ordinary and not _toponym(tok)) or tok.lower in ("holy", "sacred"):
+            continue  # "holy ..." is the faith rule's
+        if tok.is_cap and tok.lower in lex.known and not _toponym(tok):
+            continue  # "gone to Spain", "went to Specsavers": a place or shop the word table knows
         if not tok.is_word or len(tok.text) < 4 or tok.i in ctx.protected or tok.lower in names.words().blocked \
                 or names.is_given_name(tok.text) or not ctx.spans.free(tok.start, tok.end):
             continue  # "goes to jayden": a person (the name rule takes it)
@@ -556,15 +708,22 @@ def schools(ctx: Context) -> None:
                                 or (not tok.ws and nxt.text not in (",", "!", "?", ";", ")", ".")) or (
                                     nxt.text == "." and not nxt.ws and nxt.i + 1 < len(toks))):
             continue  # "childnet.com/parents" is a link
-        ctx.spans.add(tok.start, tok.end, SCHOOL)
-    # "goes to St Aidan's": a saint's name after going to a place
-    for tok in toks:
-        if tok.lower in ("st", "saint") and tok.i >= 1 and toks[tok.i - 1].lower in _GO | {"to"}:
-            j = tok.i + 1
-            if j < len(toks) and toks[j].text == ".":
-                j += 1
-            if j < len(toks) and toks[j].is_word and toks[j].lower not in _openers():
-                end = toks[j].end
-                if j + 1 < len(toks) and toks[j + 1].text == "'s":
-                    end = toks[j + 1].end
-                ctx.spans.add(tok.start, end, SCHOOL)
+        last = tok
+        while tok.is_cap and last.i - tok.i < 2 and last.i + 1 < len(toks) and last.ws:  # "Acklam Grange"
+            nxt = toks[last.i + 1]
+            if not nxt.is_cap or not nxt.is_word or nxt.lower in names.words().blocked or nxt.i in ctx.protected \
+                    or nxt.nl_before or not ctx.spans.free(nxt.start, nxt.end):
+                break
+            last = nxt
+        ctx.spans.add(tok.start, last.end, SCHOOL)
+    # "Ashgrove have excluded her", "ashgrove's senco": a word that is no ordinary word, given name
+    # or surname (or has a place name's shape) acting as a school does
+    for tok in toks[:-2]:
+        nxt, after = toks[tok.i + 1], toks[tok.i + 2]
+        acts = nxt.lower == "have" and after.lower in _SCHOOL_ACTS  # "have": a body, not a person ("X has told me")
+        staff = nxt.text == "'s" and after.lower in _SCHOOL_STAFF
+        if (acts or staff) and tok.is_word and len(tok.text) > 3 and (tok.lower not in lex.ordinary or _toponym(tok)) \
+                and tok.i not in ctx.protected and tok.lower not in names.words().blocked \
+                and tok.lower not in names.words().given and tok.lower not in names.words().surnames \
+                and ctx.spans.free(tok.start, tok.end):
+            ctx.spans.add(tok.start, tok.end, SCHOOL)

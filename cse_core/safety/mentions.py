@@ -3,12 +3,15 @@ keeps the classifier alone from alarming on an everyday question without one).""
 
 from __future__ import annotations
 
-from cse_core.safety.lexicon import _lexicon, word_list
+import re
+
+from cse_core.safety.lexicon import _lexicon, alternation, word_list
 from cse_core.safety.normalise import _WORD_RE, normalise
 
 # Word lists of word_lists.yml (what each is for is said there).
 _DANGER_CLASSES = word_list("danger_classes")
 _DANGER_EXTRA = word_list("danger_words")
+_ADVICE = re.compile(rf"(?<![a-z'])(?:{alternation(word_list('advice_phrases'))})(?![a-z'])")
 
 
 def mentions_danger(text: str) -> bool:
@@ -21,3 +24,10 @@ def mentions_danger(text: str) -> bool:
     vocab = frozenset().union(*(lex[name] for name in _DANGER_CLASSES)) | _DANGER_EXTRA
     adult_age = any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
     return bool(words & vocab) or adult_age
+
+
+def asks_advice(text: str) -> bool:
+    """Whether a message asks for everyday advice or permission ("any tips?", "is it ok to let
+    her go?"): a parent planning a sleepover, not a child in danger. The safety component does
+    not let the classifier alone alarm on one that says nothing of now or soon."""
+    return bool(_ADVICE.search(" ".join(normalise(text).lower().split())))

@@ -117,3 +117,15 @@ def test_the_check_is_built_when_the_component_loads_not_on_the_first_message(mo
     monkeypatch.setattr(safety, "read", lambda text: seen.append(text) or real(text))
     SafetyCheck({})
     assert seen, "SafetyCheck did not run the check once while loading"
+
+
+def test_an_adults_everyday_advice_question_is_not_an_alarm_by_the_classifier_alone():
+    """A parent asking about a party the parents will be at got 999 from the classifier alone
+    (blind tuning set, issue 12 item 5)."""
+    text = "my daughter wants to go to a party at her friend's house, the parents will be home, is it ok to let her?"
+    assert _run(_message(text, [("emergency", 0.6), ("ask_what_to_do", 0.3)])) == "ask_what_to_do"
+
+
+def test_a_child_asking_is_that_ok_is_still_judged_by_the_classifier():
+    text = "we play a game at his house that i dont like, is that ok"
+    assert _run(_message(text, [("emergency", 0.6), ("ask_what_to_do", 0.3)])) in {"emergency", "disclosure"}

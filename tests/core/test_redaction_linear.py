@@ -67,6 +67,15 @@ ADVERSARIAL = [
     ("school", "excluded from kirkbridge "), ("school", "school, x, "), ("school", "head of year at "),
     ("date", "born a b c d e "), ("date", "born in in in "),
     ("address", "lives on xyzzy "),
+    ("address", "the xyz estate "), ("address", "Xyz estate "), ("address", "at number 9 xyzzy "),
+    ("address", "flat 6 xy house "), ("address", "apartment 3, x court "), ("address", "x lane and y road "),
+    ("school", "goes to Xyzfield "), ("school", "goes to Xyz Abc "), ("school", "goes to our lady of "),
+    ("school", "goes to St A B "), ("school", "school's xfield "), ("school", "x view academy "), ("school", "sixth form "),
+    ("school", "Xyzzy have excluded "), ("school", "xyzzy's senco "), ("school", "Xs' Academy "), ("school", "year 9 @ "),
+    ("name", "amys mum "), ("name", "CHLOE "), ("name", "about CHLOE SMITH "), ("name", "daughter (ruby) "),
+    ("name", "jess brown said "), ("name", "name - a "), ("name", "Xyzzy has told "), ("name", "a teddy has gone "),
+    ("date", "dob 3may"), ("date", "dob 3rd may11 "), ("date", "3rd of the 5th "), ("date", "dob 5.may."),
+    ("date", "born a, b, c, "),
 ]
 
 

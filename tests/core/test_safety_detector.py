@@ -1095,3 +1095,15 @@ def test_detector_does_not_import_rasa() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 modules.add(node.module)
     assert not any(m == "rasa" or m.startswith("rasa.") for m in modules)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("any tips for her first sleepover?", True),
+    ("Is it OK to let him go to the match with his uncle", True),
+    ("anything i should pack for the school trip", True),
+    ("what should i do", False),  # how people ask in an emergency
+    ("who do I ring, she's not come home", False),
+    ("my tipsy uncle", False),  # whole words only
+])
+def test_asks_advice(text, expected):
+    assert safety.asks_advice(text) is expected
