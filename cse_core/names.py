@@ -51,6 +51,7 @@ FAMILY_WORDS = frozenset(["family", "families", "household", "brothers", "sister
 CHILD_WORDS = frozenset(["girl", "boy", "lad", "lads", "lass", "kid", "child"])
 NICKNAME_WORDS = frozenset(["big", "little", "lil", "young", "old", "mad", "fat", "baby", "wee"])
 DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each", "another"])
+OWNERS = DETERMINERS | frozenset(["my", "her", "his", "their", "our", "your", "its"])
 
 
 def _read_list(path: Path) -> frozenset[str]:
@@ -326,6 +327,8 @@ class Names:
             return cap or (proper if cue_word in ("miss", "nan", "gran", "sir") else surname)
         if cue in ("intro", "greeting"):  # "I'm Sarah", "im sarah" but not "I'm worried"
             return not self.ordinary(tok) and (cap or proper)
+        if cue == "object" and tok.lower in self.w["given_words"] and self.in_a_school_group(tok):
+            return True  # "worried about hope in my year 9 form": a name that is also a word, in a class
         if cue == "object":  # "with Jayden", "with kayden": a known name only, not "with Whatever"
             return self.known_name(tok) and (cap or proper)
         if not self.ordinary(tok):  # relation, age: "my daughter chloe", "14 year old Chloe"
@@ -346,8 +349,15 @@ class Names:
             if tok.is_lower:
                 return self.given_name(tok) or (tok.lower in self.w["given_words"] and self.at_start(tok))
             return tok.is_cap and (not self.at_start(tok) or self.known_name(tok))
-        if cue == "age_after" and tok.is_cap and not self.blocked(tok) and tok.lower in self.w.given:
-            return True  # "Precious is 13", "Bill, 15": a given name that is also a word, with an age
+        if cue == "age_after" and tok.is_cap and tok.lower in self.w.given and (not self.blocked(tok) or (
+                self.usable(tok) and tok.lower in self.w["given_words"] and tok.lower in self.w["auxiliaries"])):
+            return True  # "Precious is 13", "Bill, 15"; "Will is 15": a modal never comes before an age
+        if cue == "verb_after" and tok.is_lower and tok.lower in self.w["given_words"] and not self.blocked(tok) \
+                and cue_word in self.w["speech_verbs"] and not (prev is not None and prev.lower in OWNERS):
+            return True  # "faith told me", "rose said": a name that is also a word, speaking
+        if cue == "verb_after" and cue_word in self.w["person_nouns"] and self.usable(tok) \
+                and tok.lower in self.w["given_words"] and tok.lower in self.w["never_names"]:
+            return True  # "sky's phone": a name that is also a brand, owning a person's things
         if cue == "verb_after" and cue_word in self.w["person_verbs"] and tok.is_cap and not self.blocked(tok) \
                 and tok.lower in self.w["given_words"]:
             return True  # "Precious went missing", "Blessing told her teacher": a name that is also a word
@@ -453,6 +463,22 @@ class Names:
                     and not self.blocked(nxt) and nxt.lower not in self.lex.ordinary):
                 self.take(tok, self.extend_forward(tok))
 
+    def in_a_school_group(self, tok: Token) -> bool:
+        """"X in my class", "X in year 9", "X in her form": a pupil."""
+        words = [t.lower for t in self.tokens[tok.i + 1:tok.i + 4]]
+        if not words or words[0] != "in":
+            return False
+        rest = words[2:] if len(words) > 1 and words[1] in OWNERS else words[1:]
+        return bool(rest) and rest[0] in ("year", "yr", "class", "form", "group", "set", "tutor")
+
+    def child_follows(self, tok: Token) -> bool:
+        nxt = self.nbor(tok, 1)
+        return nxt is not None and tok.ws and nxt.lower in CHILD_WORDS
+
+    def aux_follows(self, tok: Token) -> bool:
+        nxt = self.nbor(tok, 1)
+        return nxt is not None and nxt.lower in ("is", "was", "has", "had", "isn", "wasn", "hasn")
+
     def names_a_thing(self, tok: Token) -> bool:
         """Whether a run of capitalised words from ``tok`` ends in an institution word ("Report")."""
         nxt = self.nbor(tok, 1)
@@ -470,6 +496,11 @@ class Names:
         Capitalised: a given name that is no ordinary word. Lower case: the same, and one whose
         capitalised form is far the more frequent ("chloe", not "jean"), not after "a"/"the"."""
         for tok in self.tokens:
+            prev = self.nbor(tok, -1)
+            if tok.is_cap and tok.lower in self.w["given_words"] and not self.blocked(tok) and not self.at_start(tok) \
+                    and self.aux_follows(tok) and not self.names_a_thing(tok) and prev is not None \
+                    and prev.lower not in DETERMINERS:
+                self.take(tok, tok)  # "after Demi was returned": a name that is also a word, capitalised mid-sentence
             if not self.given_name(tok):
                 continue
             prev = self.nbor(tok, -1)
@@ -483,8 +514,9 @@ class Names:
                 last = self.extend_forward(tok)
                 if last is not tok or self.person_follows(tok):  # one word alone may be an acronym ("an ABE interview")
                     self.take(tok, last)
-            elif tok.is_lower and (tok.lower in self.lex.proper or tok.lower not in self.lex.known) \
-                    and not (prev and prev.lower in DETERMINERS):  # "chloe", and "kacper" the table never saw
+            elif tok.is_lower and (tok.lower in self.lex.proper or tok.lower not in self.lex.known) and not (
+                    prev and prev.lower in DETERMINERS and not self.child_follows(tok)):
+                # "chloe", and "kacper" the table never saw; after "a"/"that" only before "lad": "that callum lad"
                 first = tok
                 before = self.nbor(tok, -2)
                 if prev is not None and prev.text == "-" and prev.start == tok.start - 1 and before is not None \
@@ -512,6 +544,9 @@ class Names:
                     tok.is_cap or (tok.is_lower and low not in self.lex.known)):
                 continue  # "the Gallaghers", and "the kowalskis" that no word list knows
             stem = low[:-2] if low.endswith("es") and low[:-2] in self.w.surnames else low[:-1]
+            if tok.is_cap and low not in self.lex.known and stem not in self.lex.known and stem not in self.w.blocked:
+                self.take(tok, tok)  # "the Lowthers": a plural no word list knows, a family's surname
+                continue
             if (stem in self.w.surnames or (tok.is_lower and stem in self.lex.proper and stem not in self.w.places)) \
                     and stem not in self.lex.ordinary and low not in self.lex.ordinary and stem not in self.w.blocked:
                 self.take(tok, tok)
@@ -537,6 +572,11 @@ class Names:
         # "friends with ruby and ella": one side already a name, the other a given name
         if prev.i in self.named and not names[1] and not self.blocked(nxt) and nxt.lower in self.w.given:
             names = [True, True]
+        after, before = self.nbor(nxt, 1), self.nbor(prev, -1)
+        if nxt.lower in ("his", "her", "their") and after is not None and after.lower in self.w["relations"] \
+                and prev.lower in self.w["given_words"] and not self.blocked(prev) \
+                and (self.at_start(prev) or (before is not None and before.lower in self.w["object_cues"])):
+            self.take(prev, prev)  # "jack and his mate": a name that is also a word, with a person of his own
         me = [t.lower in self.w["first_person"] for t in (prev, nxt)]
         if (names[0] and names[1]) or (names[0] and me[1]):
             self.take(self.extend_back(prev), prev)
@@ -560,6 +600,12 @@ class Names:
                 continue
             stem = low[:-1]
             if stem in self.w.given and stem not in self.lex.ordinary and stem not in self.w.blocked:
+                self.take(tok, tok)
+        for tok in self.tokens[:-1]:  # "jades mum": a name that is also a word ("jades"), before kin
+            low, nxt = tok.lower, self.tokens[tok.i + 1]
+            if tok.ws and low.endswith("s") and low[:-1] in self.w["given_words"] and nxt.lower in self.w["relations"] \
+                    and low[:-1] not in self.w.blocked and self.usable(tok) \
+                    and not (tok.i >= 1 and self.tokens[tok.i - 1].lower in OWNERS):
                 self.take(tok, tok)
 
     def alone(self) -> None:

@@ -75,6 +75,13 @@ _NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven"
                            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
                            "twenty", "thirty", "forty", "fifty"])
 _HOUSE_NUMBER = re2.compile(r"\d{1,4}[a-z]?")
+# "Salters Lane South", "Elm Road North": a compass word after a street is part of its name.
+_DIRECTIONS = frozenset(["north", "south", "east", "west"])
+# "my neighbour at no. 14", "outside number 27": a house known by its number on the sender's street.
+_HOUSE_NUMBER_WORDS = frozenset(["number", "no", "num"])
+_AT_HOUSE = frozenset(["at", "from", "outside", "opposite", "to", "into", "visiting", "near"])
+# "number 27 has lads coming and going": a house number opening a sentence, then what the house does.
+_HOUSE_VERBS = frozenset(["has", "have", "had", "keeps", "kept", "always", "gets", "got"])
 
 
 # Endings of English place names ("Oakfield", "Greenbank", "Ryedale", "Elmwood"): after a place
@@ -91,6 +98,14 @@ def _toponym(tok: Token) -> bool:
 
 def _house_number(tok: Token | None) -> bool:
     return tok is not None and _HOUSE_NUMBER.fullmatch(tok.lower) is not None
+
+
+def _with_direction(toks: list[Token], end: int) -> int:
+    """``end`` (a token index, exclusive), past a compass word that follows the street."""
+    if end < len(toks) and toks[end].lower in _DIRECTIONS and (toks[end].is_cap or toks[end - 1].is_lower) \
+            and not toks[end].nl_before:
+        return end + 1
+    return end
 
 
 @functools.lru_cache(maxsize=1)
@@ -280,7 +295,7 @@ def addresses(ctx: Context) -> None:
             continue
         if not name or tok.i in ctx.protected or " ".join(t.lower for t in [*name, tok]) in _area_names():
             continue  # "Teesside Park", "Skerne Park": places
-        end = tok.end
+        end = toks[_with_direction(toks, tok.i + 1) - 1].end
         if nxt is not None and nxt.text == "." and low in ("st", "rd", "ave", "dr", "ct", "pl", "cres", "gdns", "tce"):
             end = nxt.end
         start_i = _start_with_number(ctx, name[0])
@@ -340,6 +355,7 @@ def addresses(ctx: Context) -> None:
                 and ctx.spans.free(toks[end].start, toks[end].end):
             end += 1  # "lives at 22 Pendower", "lives at 14 harewood"
         if end > tok.i + 1:
+            end = _with_direction(toks, end)
             ctx.spans.add(toks[first].start, toks[end - 1].end, ADDRESS)
     for tok in toks:  # "lives at west farm", "address is hill top farm", "stays at Orchard House"
         if tok.lower not in _HOUSE_NAME_WORDS or not ctx.spans.free(tok.start, tok.end):
@@ -407,8 +423,27 @@ def addresses(ctx: Context) -> None:
                 and nxt.lower not in names.words().blocked and not names.is_given_name(nxt.text) \
                 and ctx.spans.free(nxt.start, nxt.end):
             ctx.spans.add(nxt.start, nxt.end, ADDRESS)
+    _house_numbers(ctx)
     _estates(ctx, in_area)
     _town_after(ctx, in_area)
+
+
+def _house_numbers(ctx: Context) -> None:
+    """A house by its number alone: "my neighbour at no. 14", "outside number 27", and "number 27
+    has lads coming and going" opening a sentence. Next to the sender's own street it is one house."""
+    toks = ctx.tokens
+    for tok in toks:
+        if tok.lower not in _HOUSE_NUMBER_WORDS:
+            continue
+        num = tok.i + 1 + (tok.i + 1 < len(toks) and toks[tok.i + 1].text == ".")
+        if num >= len(toks) or not _house_number(toks[num]) or not ctx.spans.free(tok.start, toks[num].end):
+            continue
+        prev = toks[tok.i - 1] if tok.i >= 1 else None
+        after = toks[num + 1] if num + 1 < len(toks) else None
+        opens = prev is None or tok.nl_before or prev.text in (".", "!", "?")
+        if (prev is not None and prev.lower in _AT_HOUSE and not prev.nl_before) or (
+                opens and after is not None and after.lower in _HOUSE_VERBS):
+            ctx.spans.add(tok.start, toks[num].end, ADDRESS)
 
 
 # "the Glebe estate", "on the brookfield estate", "the kirkdale flats": one estate's or block's

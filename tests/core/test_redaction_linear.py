@@ -76,6 +76,10 @@ ADVERSARIAL = [
     ("name", "jess brown said "), ("name", "name - a "), ("name", "Xyzzy has told "), ("name", "a teddy has gone "),
     ("date", "dob 3may"), ("date", "dob 3rd may11 "), ("date", "3rd of the 5th "), ("date", "dob 5.may."),
     ("date", "born a, b, c, "),
+    ("address", "number 1 "), ("address", "at no. 1 "), ("address", "no. 1 has "), ("address", "1 Elm Road North "),
+    ("name", "the Xyzs "), ("name", "ivy and her sister "), ("name", "about ivy in my year "), ("name", "ambers mum "),
+    ("name", "that keegan lad "), ("name", "grace told "), ("name", "after Amber was "), ("name", "Will, 1"),
+    ("name", "sky's phone "),
 ]
 
 

@@ -61,6 +61,11 @@ PLACES = [
     ("she goes to St Thomas More", "she goes to [SCHOOL]"),
     ("he goes to Our Lady of Fatima", "he goes to [SCHOOL]"),
     ("she goes to holy rood", "she goes to [SCHOOL]"),
+    # a compass word after a street; a house by its number alone
+    ("her uncle is at 12 Elm Road West", "her uncle is at [ADDRESS]"),
+    ("he lives on birch avenue east", "he lives on [ADDRESS]"),
+    ("the lads hang round outside number 9", "the lads hang round outside [ADDRESS]"),
+    ("no. 31 keeps having cars pull up", "[ADDRESS] keeps having cars pull up"),
 ]
 
 NAMES = [
@@ -81,6 +86,17 @@ NAMES = [
     ("kowalczyk's brother drives her about", "[NAME]'s brother drives her about"),
     # an unknown word opening a sentence before "has" and a person's verb
     ("Adaeze has told her teacher about the man", "[NAME] has told her teacher about the man"),
+    # names that are also words: a modal before an age, speaking, owning, in a class, with "his mate"
+    ("Will, 14, keeps going out at night", "[NAME], 14, keeps going out at night"),
+    ("grace texted me last night about a man", "[NAME] texted me last night about a man"),
+    ("sky's boyfriend picks her up from school", "[NAME]'s boyfriend picks her up from school"),
+    ("ambers dad rang the school", "[NAME] dad rang the school"),
+    ("we are worried about ivy in year 8", "we are worried about [NAME] in year 8"),
+    ("holly and her sister tia were picked up", "[NAME] and her sister [NAME] were picked up"),
+    ("the school rang after Amber was picked up by a man", "the school rang after [NAME] was picked up by a man"),
+    # a given name between "that" and "lad"; a family's surname no word list knows
+    ("she hangs round with that keegan lad", "she hangs round with that [NAME] lad"),
+    ("the Pemberthwaites have moved in next door", "the [NAME] have moved in next door"),
 ]
 
 DATES = [
@@ -155,6 +171,13 @@ KEPT = [
     "we meet on the 3rd of the month",
     "3 of the 5 boys were there",
     "Childline is 0800 1111",
+    "their faith told them to forgive",
+    "the summer went so fast",
+    "there is hope and her mum agrees",
+    "we are worried about summer in the holidays",
+    "ask the DSLs and the PCSOs",
+    "Number 5 is the key point",
+    "question number 4 asks about consent",
 ]
 
 
