@@ -73,7 +73,8 @@ def _situation_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: st
     parent = (s.speaker or audience) == answers.PARENT
     act = k.fill_contacts(msg(t, "situation_act_parent" if parent else "situation_act")).strip()
     names = [i.name for i in k.indicators if i.id in s.signs]
-    lines = [msg(t, "situation_matches").format(section=t.signs_section, names="; ".join(names))]
+    # after a 999 reply a child in danger may be described with no sign the vocabulary knows
+    lines = [msg(t, "situation_matches").format(section=t.signs_section, names="; ".join(names))] if names else []
     if s.referral_required:
         lines.append(_referral_line(t, s))
     if s.case_status:
@@ -190,7 +191,9 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
         # "what if it was a new case instead?" after a pathway, or "what about new cases?"
         # ...or "our lad's in a placement in another county, who deals with it?"
         named_fully = max(cues.spans.get(m, 0) for m in cues.pathway_mentions) >= 3
-        asks_pathway = ctx.pathway is not None or cues.opener or intent == "ask_pathway" or (
+        # "what's early help?": a short question about a status asks what it means here
+        short_question = parsing.is_question(text) and cues.words <= 5
+        asks_pathway = ctx.pathway is not None or cues.opener or intent == "ask_pathway" or short_question or (
             named_fully and (bool(cues.attributes) or parsing.is_question(text)))
         if not maps and (len(set(pathway_ids)) > 1 or "what_happens" in cues.kinds or asks_pathway):
             entry = pathway_entry(k, chosen)
@@ -235,9 +238,11 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
 
 
 def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ctx: Context,
-            audience: str, in_form: bool = False) -> Reply | None:
+            audience: str, in_form: bool = False, danger: bool = False) -> Reply | None:
     """The reply this message needs in this conversation, or None for the intent's own answer.
-    Inside the pre-screen (``in_form``) a description is an answer to read, not a new case."""
+    Inside the pre-screen (``in_form``) a description is an answer to read, not a new case.
+    ``danger``: the safety check already sent the 999 reply, so a described child is a concern
+    whatever signs the vocabulary found."""
     if not text or text.startswith("/"):
         return None
     doc = phrases.parse(text)
@@ -251,7 +256,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         k.entries[m].parent == current.parent and cues.spans.get(m, 0) >= 2 for m in cues.mentions)
     if not in_form:
         if not names_a_sibling:  # "the one where they pretend to be her bf" asks for another model
-            reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx)
+            reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx, danger)
             if reply is not None:
                 return reply
     elif not (parsing.is_question(text) or cues.attributes or cues.kinds or cues.compare):
@@ -276,6 +281,13 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             target = followup.step(k, current, 1 if "next" in cues.kinds else -1)
             if target is not None:
                 return entry_reply(k, target, audience, ctx, "link")
+    if cues.ordinal is not None and not cues.levels:
+        # "the second one" after the stages, "the third model": a place in a list
+        lists = [k.entries[m] for m in mentions if k.children.get(m) and not k.entries[m].pathway]
+        base = lists[0] if lists else (current if not mentions else None)
+        placed = followup.nth(k, base, cues.ordinal) if base is not None else None
+        if placed is not None:
+            return entry_reply(k, placed, audience, ctx, "link")
     entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in mentions])
     if entries:
         return _named(k, t, cues, entries, intent, confidence, ctx, audience, text)
@@ -307,9 +319,10 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
 
 
 def _about_a_child(k: Knowledge, t: Talk, s: situation.Situation, cues: Cues, intent: str, confidence: float,
-                   text: str, audience: str, ctx: Context) -> Reply | None:
+                   text: str, audience: str, ctx: Context, danger: bool = False) -> Reply | None:
     """Someone describing a child: act now if it is a concern, else what to look out for."""
-    if s.describes_concern:
+    in_danger = danger and (s.child or bool(s.signs) or s.learning_disability or s.speaker is not None)
+    if s.describes_concern or in_danger:
         reply = _situation_reply(k, t, s, audience, ctx)
         topic = k.entry_for_intent(intent)
         if topic and intent not in _ACTION_INTENTS and confidence >= CONFIDENT and s.speaker != "child":

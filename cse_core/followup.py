@@ -29,6 +29,13 @@ SAY_ABSENT = NEARBY_ATTRIBUTES | {"how_long", "age"}
 # Kinds a sub-entry answers for itself rather than through its parent's links: "an example?"
 # after the peer-on-peer model is not the parent's example (the boyfriend model).
 _OWN_KINDS = {"example", "more", "next", "previous"}
+# "the second one", "the third stage", "the last one": a place in the topic's list.
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+             "5th": 5, "last": -1, "final": -1}
+_ORDINAL_NOUNS = {"one", "stage", "model", "step", "bit", "option", "sign"}
+# General facts any topic may be asked about ("does it happen to boys too?" after trauma
+# bonding): when the topic holds none, the overview of CSE answers.
+GENERAL_FACTS = {"boys", "online", "legal"}
 
 
 @dataclass
@@ -43,6 +50,8 @@ class Cues:
     levels: list[str] = field(default_factory=list)
     compare: bool = False
     opener: bool = False
+    lead_opener: bool = False  # it begins with "and", "what about"... (not only a trailing "as well")
+    ordinal: int | None = None  # "the second one": 2; "the last one": -1
     pointer: bool = False
     words: int = 0
 
@@ -83,11 +92,26 @@ def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
         words=sum(1 for tok in doc if not tok.is_punct),
     )
     openers = t.openers.find(doc)
-    cues.opener = any(m.start == 0 or (m.start <= 2 and doc[0].lower_ in ("ok", "okay", "right", "so", "and"))
-                      for m in openers) or any(m.phrase in ("instead", "as well", "too") for m in openers)
+    cues.lead_opener = any(m.start == 0 or (m.start <= 2 and doc[0].lower_ in ("ok", "okay", "right", "so", "and"))
+                           for m in openers)
+    cues.opener = cues.lead_opener or any(m.phrase in ("instead", "as well", "too") for m in openers)
+    cues.ordinal = _ordinal(doc) if cues.words <= 8 else None
     pointer_tokens = {i for m in t.pointers.find(doc) for i in range(m.start, m.end)}
     cues.pointer = bool(pointer_tokens - taken)
     return cues
+
+
+def _ordinal(doc: Doc) -> int | None:
+    """A place in a list: an ordinal followed by "one"/"stage"/"model"... or ending the message."""
+    for i, tok in enumerate(doc):
+        n = _ORDINALS.get(tok.lower_)
+        if n is None:
+            continue
+        following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        words = sum(1 for tok in doc if not tok.is_punct)
+        if following in _ORDINAL_NOUNS or (words <= 3 and (not following or doc[i + 1].is_punct)):
+            return n  # "the second one", "third stage", "the last?"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +129,14 @@ def related(k: Knowledge, entry: Entry) -> list[Entry]:
 
 def siblings(k: Knowledge, entry: Entry) -> list[Entry]:
     return k.children.get(entry.parent, []) if entry.parent else []
+
+
+def nth(k: Knowledge, entry: Entry, place: int) -> Entry | None:
+    """The entry at a place in the topic's list: its own sub-entries, else its siblings."""
+    group = k.children.get(entry.id) or ([] if entry.pathway else siblings(k, entry))
+    if not group or place > len(group):
+        return None
+    return group[place - 1] if place > 0 else group[place]
 
 
 def step(k: Knowledge, entry: Entry, by: int) -> Entry | None:
@@ -172,6 +204,10 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
         return R.entry_reply(k, k.entries["what_to_do"], audience, ctx, "what_now")
     if current is None:
         return None
+    for attribute in cues.attributes:  # "can boys get it too?" after trauma bonding
+        if attribute in GENERAL_FACTS and attribute not in t.facts.get(current.id, {}) \
+                and attribute in t.facts.get("what_is_cse", {}):
+            return R.fact_reply(k, t, k.entries["what_is_cse"], attribute, ctx)
     for attribute in cues.attributes:
         linked = link(k, t, current, attribute)
         if linked:
@@ -189,7 +225,7 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
         label = R.msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
         prefix = R.msg(t, "no_fact").format(what=label, title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
-    if cues.pointer and not (cues.kinds or cues.opener) and cues.words >= POINTED_QUESTION_WORDS:
+    if cues.pointer and not (cues.kinds or cues.lead_opener) and cues.words >= POINTED_QUESTION_WORDS:
         # "who do they work with?": about the topic, in words no cue knows; what the guidance
         # says of it, said to be that, rather than a menu
         prefix = R.msg(t, "no_exact").format(title=current.title)

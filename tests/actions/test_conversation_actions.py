@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from actions.answer import ActionAnswer, ActionClarify
 from actions.conversation import ActionReply
-from actions.safety import ActionEmergency
+from actions.safety import ActionDisclosure, ActionEmergency
 from actions.screening import ActionScreeningStart, ActionScreeningStop, ValidateScreeningForm
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -118,3 +118,24 @@ def test_a_described_child_read_as_stop_or_resume_is_answered_not_told_there_is_
 def test_stop_with_nothing_to_stop_still_says_so():
     messages, _ = run(ActionScreeningStop(), make_tracker("stop", "stop"))
     assert "no pre-screen in progress" in texts(messages)
+
+
+def test_a_worker_telling_about_a_child_read_as_a_disclosure_is_told_what_to_do_too():
+    tracker = make_tracker("youth worker - a 15 yr old lad says older men on an app give him money", "disclosure",
+                           ranking=[{"name": "disclosure", "confidence": 0.9}])
+    messages, _ = run(ActionDisclosure(), tracker)
+    assert "01325 406222" in texts(messages)
+
+
+def test_a_child_disclosing_gets_only_rasas_own_words():
+    tracker = make_tracker("he makes me do things with his mates", "disclosure",
+                           ranking=[{"name": "disclosure", "confidence": 0.9}])
+    messages, _ = run(ActionDisclosure(), tracker)
+    assert messages == []
+
+
+def test_after_the_999_reply_a_child_in_danger_with_no_known_sign_is_still_answered():
+    tracker = make_tracker("our yp with a learning disability is with two men we don't know and won't answer",
+                           "emergency", ranking=[{"name": "emergency", "confidence": 0.99}])
+    messages, _ = run(ActionEmergency(), tracker)
+    assert "referral to the Children's Access Point is required" in texts(messages)

@@ -323,3 +323,59 @@ def test_a_question_pointing_at_the_topic_in_unknown_words_gets_the_topic_said_t
     reply = say(k, t, question, Context(topic))
     assert reply.kind == "answer" and reply.context.entry == topic
     assert text_of(reply).startswith("I can't find exactly that in the guidance")
+
+
+# --- third blind round (issue 11): own wording for what the dev split showed -------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("grooming_stages", "whats the second one", "stage_befriending"),
+    ("grooming_stages", "ok and the fourth stage?", "stage_control"),
+    ("stage_befriending", "and the last one?", "stage_exploitation"),
+    ("grooming_models", "tell me about the third model", "model_boyfriend"),
+    (None, "what's the first stage of grooming", "stage_initial_contact"),
+])
+def test_a_place_in_a_list_is_that_entry(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic) if topic else None)
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_an_ordinal_in_other_words_is_not_a_place_in_a_list(k, t):
+    reply = say(k, t, "what happens first?", Context("pathway_new_case", "new_case"))
+    assert reply is None or reply.context.pathway == "new_case"
+
+
+def test_boys_after_a_topic_with_no_word_on_boys_get_the_overview_fact(k, t):
+    reply = say(k, t, "can boys get it too", Context("trauma_bonding"))
+    assert reply.kind == "fact" and "boys, young men" in text_of(reply)
+
+
+def test_a_named_topic_is_not_taken_for_a_general_fact(k, t):
+    """'online' in 'online grooming' names the topic; it does not ask whether CSE is online."""
+    reply = say(k, t, "online grooming")
+    assert reply.context.entry == "online_grooming"
+
+
+def test_a_pointed_question_ending_as_well_is_about_the_topic(k, t):
+    reply = say(k, t, "do they run sessions for schools as well", Context("resource_pace"))
+    assert reply.kind == "answer" and reply.context.entry == "resource_pace"
+    assert text_of(reply).startswith("I can't find exactly that in the guidance")
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("contact_cap", "what are their opening hours", "doesn't say an out-of-hours contact"),
+    ("information_sharing", "how fast does it need to go in", "matter of urgency"),
+])
+def test_more_words_for_attributes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert expected in text_of(reply)
+
+
+@pytest.mark.parametrize("question", ["what's early help?", "whats early help"])
+def test_a_short_question_about_a_case_status_gets_its_route(k, t, question):
+    reply = say(k, t, question)
+    assert reply is not None and reply.context.pathway == "open_early_help"
+
+
+def test_a_case_status_alone_still_asks_nothing(k, t):
+    assert say(k, t, "kids in care") is None
