@@ -203,6 +203,13 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
         return cell_reply(k, t, ctx.pathway, cues.levels[-1], ctx)  # "what if CAP rate it high though"
 
     plain = [e for e in entries if not e.pathway]
+    if "what_now" in cues.kinds and plain and all(e.id in _GENERAL for e in plain):
+        # "I've spotted a couple of those, now what?": a general word names no question of its own
+        # "what do i do now" names what_to_do itself: then the topic's own what-now comes first
+        named = None if plain[0].id in ("what_to_do", "contact_cap") else plain[0]
+        anchor = named or current
+        target = (followup.link(k, t, anchor, "what_now") if anchor else None) or k.entries["what_to_do"]
+        return _with_term(k, t, entry_reply(k, target, audience, ctx, "what_now"), cues, ctx)
     for kind in ("next", "previous", "what_happens", "end", "example"):
         if kind in cues.kinds and plain:
             target = followup.step(k, plain[0], 1 if kind == "next" else -1) if kind in ("next", "previous") \
@@ -316,6 +323,14 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
     if current is None and contact and cues.words <= 5:
         return fact_reply(k, t, k.entries["contact_cap"], next(a for a in cues.attributes if a in contact), ctx)
     return None
+
+
+def asks_something(k: Knowledge, t: Talk, text: str) -> bool:
+    """A greeting or goodbye that also asks ("thanks, ok so now what?", "hi, what's the MEG?")."""
+    if len(text.split()) <= 3:
+        return False
+    cues = followup.read(k, t, phrases.parse(text))
+    return parsing.is_question(text) or "what_now" in cues.kinds
 
 
 def _about_a_child(k: Knowledge, t: Talk, s: situation.Situation, cues: Cues, intent: str, confidence: float,

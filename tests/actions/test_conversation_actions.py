@@ -139,3 +139,9 @@ def test_after_the_999_reply_a_child_in_danger_with_no_known_sign_is_still_answe
                            "emergency", ranking=[{"name": "emergency", "confidence": 0.99}])
     messages, _ = run(ActionEmergency(), tracker)
     assert "referral to the Children's Access Point is required" in texts(messages)
+
+
+def test_a_goodbye_that_asks_what_now_is_answered():
+    tracker = make_tracker("cheers, I've read them, so now what?", "goodbye", {TOPIC: {"entry": "signs"}})
+    messages, _ = run(ActionReply(), tracker)
+    assert "01325 406222" in texts(messages) and not texts(messages).startswith("Goodbye")

@@ -379,3 +379,26 @@ def test_a_short_question_about_a_case_status_gets_its_route(k, t, question):
 
 def test_a_case_status_alone_still_asks_nothing(k, t):
     assert say(k, t, "kids in care") is None
+
+
+@pytest.mark.parametrize(("topic", "question"), [
+    ("online_grooming", "right so what do i actually do"),
+    ("signs", "ok I've spotted a couple of those, now what"),
+    ("trauma_bonding", "how can i help her"),
+])
+def test_what_now_in_more_words_after_a_topic(k, t, topic, question):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and "01325 406222" in text_of(reply)
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("thanks, ok so now what?", True), ("hi there, what's the MEG?", True), ("hello", False),
+    ("thanks, bye for now, that's all", False),
+])
+def test_a_greeting_or_goodbye_that_also_asks(k, t, text, asks):
+    assert conversation.asks_something(k, t, text) is asks
+
+
+def test_what_do_i_do_now_after_a_topic_with_its_own_next_step_is_that_step(k, t):
+    reply = say(k, t, "he keeps texting her and she goes back. what do i do now", Context("trauma_bonding"))
+    assert reply is not None and reply.context.entry == "breaking_bond"
