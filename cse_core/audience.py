@@ -13,7 +13,7 @@ PRACTITIONER = "practitioner"
 
 _CHILD = r"(?:daughter|son|child|kid|kids|boy|girl|lad|lass|teenager|step ?daughter|step ?son|grand ?daughter|grand ?son|foster (?:child|son|daughter))"
 _PARENT_CUES = [
-    rf"\bmy (?:\d{{1,2}}[- ]?(?:yo|y/o|year[- ]old) )?(?:little |teenage |eldest |youngest |oldest )?{_CHILD}\b",
+    rf"\bmy (?:\d{{1,2}}[- ]?(?:yo|y/o|year[- ]old) )?(?:little |teenage |eldest |youngest |oldest )?{_CHILD}(?:'?s)?\b",
     r"\bi(?:'m| am|m) (?:a |her |his |their |the )?(?:mum|mom|mother|dad|father|parent|carer|foster carer|step ?(?:mum|dad)|gran|grandma|grandad|guardian)\b",
     r"\bas (?:a|her|his|their) (?:parent|mum|mom|dad|carer|foster carer)\b",
     r"\bour (?:daughter|son|child|kid)\b",

@@ -47,6 +47,8 @@ __all__ = ["CONFIDENT", "Context", "Message", "Reply", "cell_reply", "respond", 
 # Intents whose answer is about acting now: a situation answer covers them already.
 _ACTION_INTENTS = {"ask_what_to_do", "ask_contact_cap", "ask_immediate_risk", "ask_signs", "ask_risk_indicators",
                    "ask_under_13", "ask_pathway", "ask_who_notices", "ask_what_is_cse", "ask_cse_definition"}
+# Intents whose own reply answers nothing about a child ("I'm a parent", "yes", not understood).
+_NO_ANSWER_INTENTS = {"inform_parent", "inform_practitioner", "affirm", "deny", "nlu_fallback"}
 # The classifier is trusted over a reading of the words only above this confidence...
 CONFIDENT = 0.6
 # ...and over a topic named in two or more words ("the information sharing form") above this.
@@ -351,4 +353,9 @@ def _about_a_child(k: Knowledge, t: Talk, s: situation.Situation, cues: Cues, in
         return _watch_reply(k, t, s, audience, ctx)
     if s.worried_without_signs and not cues.mentions:
         return _worried_reply(k, t, s, audience, ctx)
+    if s.age is not None and not s.signs and not cues.mentions and intent in _NO_ANSWER_INTENTS \
+            and cues.words >= 6:
+        # "year 8 boy is quiet lately, his parents are divorcing" read as a role: a child is
+        # described, so what to look out for and the CAP, not "I'll use plain language"
+        return _watch_reply(k, t, s, audience, ctx)
     return None

@@ -201,7 +201,12 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
         if holder is not None:
             return R.fact_reply(k, t, holder, attribute, ctx, cues.attributes)
     if "what_now" in cues.kinds:
-        return R.entry_reply(k, k.entries["what_to_do"], audience, ctx, "what_now")
+        # "what now?" after a topic with its own next step (a disagreement, threats to share
+        # images): that step; otherwise what to do
+        if current is not None and "what_now" in t.facts.get(current.id, {}):
+            return R.fact_reply(k, t, current, "what_now", ctx)
+        linked = link(k, t, current, "what_now") if current is not None else None
+        return R.entry_reply(k, linked or k.entries["what_to_do"], audience, ctx, "what_now")
     if current is None:
         return None
     for attribute in cues.attributes:  # "can boys get it too?" after trauma bonding

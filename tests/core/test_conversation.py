@@ -384,7 +384,7 @@ def test_a_case_status_alone_still_asks_nothing(k, t):
 @pytest.mark.parametrize(("topic", "question"), [
     ("online_grooming", "right so what do i actually do"),
     ("signs", "ok I've spotted a couple of those, now what"),
-    ("trauma_bonding", "how can i help her"),
+    ("meg", "how can i help her"),
 ])
 def test_what_now_in_more_words_after_a_topic(k, t, topic, question):
     reply = say(k, t, question, Context(topic))
@@ -402,3 +402,14 @@ def test_a_greeting_or_goodbye_that_also_asks(k, t, text, asks):
 def test_what_do_i_do_now_after_a_topic_with_its_own_next_step_is_that_step(k, t):
     reply = say(k, t, "he keeps texting her and she goes back. what do i do now", Context("trauma_bonding"))
     assert reply is not None and reply.context.entry == "breaking_bond"
+
+
+@pytest.mark.parametrize(("topic", "expected"), [
+    ("professional_challenge", "Professional Challenge Procedure"),
+    ("image_threats", "ceop.police.uk"),
+    ("trauma_bonding", "break the trauma bond"),
+    ("meg", "01325 406222"),
+])
+def test_what_now_after_a_topic_is_its_own_next_step_where_it_has_one(k, t, topic, expected):
+    reply = say(k, t, "what now?", Context(topic))
+    assert expected in text_of(reply)

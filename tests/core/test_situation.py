@@ -214,3 +214,13 @@ def test_who_is_writing(text, role):
     from cse_core import audience
 
     assert audience.detect(text) == role
+
+
+def test_a_described_child_read_as_a_role_gets_what_to_look_out_for(k, t):
+    r = conversation.respond(k, t, "year 7 girl has gone very quiet since her nan died", "inform_practitioner", 0.8,
+                             Context(), "practitioner")
+    assert r is not None and r.kind == "watch" and "01325 406222" in text_of(r)
+
+
+def test_a_role_alone_is_still_a_role(k, t):
+    assert conversation.respond(k, t, "I'm a parent", "inform_parent", 0.9, Context(), "parent") is None
