@@ -24,7 +24,8 @@ from cse_core.talk import Talk
 
 # Attributes only some entries have (a chair, an email): when the topic is a pathway that
 # names another entry (the MEG), that entry's fact answers. Absent ones are said to be absent.
-NEARBY_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to", "hours"}
+NEARBY_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to", "hours",
+                     "worse"}
 SAY_ABSENT = NEARBY_ATTRIBUTES | {"how_long", "age"}
 # Kinds a sub-entry answers for itself rather than through its parent's links: "an example?"
 # after the peer-on-peer model is not the parent's example (the boyfriend model).
@@ -78,6 +79,10 @@ def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
     taken = {i for m in topic_matches for i in range(m.start, m.end)}
     # other areas' words count only where no topic term already covers them
     term_matches = [m for m in t.local_terms.best(doc) if not set(range(m.start, m.end)) & taken]
+    attribute_matches = t.attributes.find(doc)
+    in_attribute = {i for m in attribute_matches for i in range(m.start, m.end)}
+    # "how" inside "how often" / "how long" asks the attribute, not how something works
+    kind_matches = [m for m in t.kinds.find(doc) if not set(range(m.start, m.end)) <= in_attribute]
     spans: dict[str, int] = {}
     for m in topic_matches:
         spans[m.label] = max(spans.get(m.label, 0), m.length)
@@ -85,8 +90,8 @@ def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
         mentions=_entries(topic_matches),
         spans=spans,
         terms=_entries(term_matches),
-        attributes=_entries(sorted(t.attributes.find(doc), key=lambda m: (m.start, -m.length))),
-        kinds=_entries(sorted(t.kinds.find(doc), key=lambda m: (m.start, -m.length))),
+        attributes=_entries(sorted(attribute_matches, key=lambda m: (m.start, -m.length))),
+        kinds=_entries(sorted(kind_matches, key=lambda m: (m.start, -m.length))),
         levels=_entries(t.levels.best(doc)),
         compare=bool(t.compare.find(doc)),
         words=sum(1 for tok in doc if not tok.is_punct),

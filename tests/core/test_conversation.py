@@ -413,3 +413,19 @@ def test_what_do_i_do_now_after_a_topic_with_its_own_next_step_is_that_step(k, t
 def test_what_now_after_a_topic_is_its_own_next_step_where_it_has_one(k, t, topic, expected):
     reply = say(k, t, "what now?", Context(topic))
     assert expected in text_of(reply)
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("meg", "when does it happen", "held monthly"),
+    ("meg", "who's on it", "doesn't say who attends"),
+    ("mesa", "how often", "doesn't say how often"),  # "how" inside "how often" is not "how does it work"
+    ("pathway_open_early_help", "what if it escalates", "new or escalating risk"),
+])
+def test_attribute_words_found_by_own_probes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic, k.entries[topic].pathway))
+    assert expected in text_of(reply)
+
+
+def test_escalating_a_decision_is_still_professional_challenge(k, t):
+    reply = say(k, t, "how do i escalate a decision i disagree with")
+    assert reply.context.entry == "professional_challenge"
