@@ -47,6 +47,8 @@ __all__ = ["CONFIDENT", "Context", "Message", "Reply", "cell_reply", "respond", 
 # Intents whose answer is about acting now: a situation answer covers them already.
 _ACTION_INTENTS = {"ask_what_to_do", "ask_contact_cap", "ask_immediate_risk", "ask_signs", "ask_risk_indicators",
                    "ask_under_13", "ask_pathway", "ask_who_notices", "ask_what_is_cse", "ask_cse_definition"}
+# Entries named by a level's own words ("low risk"): on a route, the level asks for its cell.
+_LEVEL_ENTRIES = {"low_risk", "risk_levels"}
 # Intents whose own reply answers nothing about a child ("I'm a parent", "yes", not understood).
 _NO_ANSWER_INTENTS = {"inform_parent", "inform_practitioner", "affirm", "deny", "nlu_fallback"}
 # The classifier is trusted over a reading of the words only above this confidence...
@@ -172,6 +174,9 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
     """A message naming one or more topics: a comparison, a pathway cell, a fact, a linked
     entry, or the topic itself where the classifier is less sure than the words."""
     current = k.entries.get(ctx.entry or "")
+    if cues.levels and ctx.pathway and not cues.pathway_mentions and all(e.id in _LEVEL_ENTRIES for e in entries):
+        # "if it's low risk what's different?" on a route: that route's cell, not "low risk cases"
+        return cell_reply(k, t, ctx.pathway, cues.levels[-1], ctx)
     every = [k.entries[m] for m in cues.mentions if m not in ("what_is_cse", "about_guidance")]
     if cues.compare and len(every) >= 2 and len(entries) < 2:
         entries = every  # "sexting and online grooming": both, however general one of them is

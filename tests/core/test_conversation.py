@@ -429,3 +429,18 @@ def test_attribute_words_found_by_own_probes(k, t, topic, question, expected):
 def test_escalating_a_decision_is_still_professional_challenge(k, t):
     reply = say(k, t, "how do i escalate a decision i disagree with")
     assert reply.context.entry == "professional_challenge"
+
+
+@pytest.mark.parametrize(("question", "level"), [
+    ("if it's low risk what's different", "low"),
+    ("ok and at the top level", "high"),
+    ("and somewhere in the middle?", "medium"),
+])
+def test_a_level_in_other_words_on_a_route_is_that_cell(k, t, question, level):
+    reply = say(k, t, question, Context("pathway_new_case", "new_case"))
+    assert reply.kind == "cell" and reply.context.level == level
+
+
+def test_low_risk_cases_asked_about_with_no_route_is_the_low_risk_entry(k, t):
+    reply = say(k, t, "how are low risk cases managed")
+    assert reply is None or reply.context.entry == "low_risk"
