@@ -282,7 +282,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             holder = followup.fact_for(k, t, current, attribute)
             if holder is not None:
                 return fact_reply(k, t, holder, attribute, ctx, cues.attributes)
-        absent = [a for a in cues.attributes if a in followup.SAY_ABSENT]
+        absent = followup.absent(current, cues.attributes)
         if absent and not current.pathway:
             label = msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
             prefix = msg(t, "no_fact").format(what=label, title=current.title)

@@ -66,6 +66,13 @@ class Cues:
         return [m for m in self.mentions if m.startswith("pathway_")]
 
 
+def absent(entry: Entry, attributes: list[str]) -> list[str]:
+    """The attributes the guidance gives no fact for, to be said so. A resource's title is its
+    web address ("PACE UK (paceuk.info)"): its website is in its answer, not absent."""
+    own_site = entry.parent == "resources"
+    return [a for a in attributes if a in SAY_ABSENT and not (a == "website" and own_site)]
+
+
 def _entries(matches: list[Match]) -> list[str]:
     return list(dict.fromkeys(m.label for m in matches))
 
@@ -229,10 +236,10 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
     if cues.attributes:
         if pathway and ctx.level and current.pathway:
             return R.cell_reply(k, t, pathway, ctx.level, ctx)  # its steps say who does what
-        absent = [a for a in cues.attributes if a in SAY_ABSENT]
-        if not absent:
+        missing = absent(current, cues.attributes)
+        if not missing:
             return R.entry_reply(k, current, audience, ctx)
-        label = R.msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
+        label = R.msg(t, "attribute_labels").get(missing[0], missing[0].replace("_", " "))
         prefix = R.msg(t, "no_fact").format(what=label, title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
     if cues.pointer and not (cues.kinds or cues.lead_opener) and cues.words >= POINTED_QUESTION_WORDS:

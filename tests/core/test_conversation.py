@@ -444,3 +444,25 @@ def test_a_level_in_other_words_on_a_route_is_that_cell(k, t, question, level):
 def test_low_risk_cases_asked_about_with_no_route_is_the_low_risk_entry(k, t):
     reply = say(k, t, "how are low risk cases managed")
     assert reply is None or reply.context.entry == "low_risk"
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("model_befriending", "what about the one at parties", "model_party"),
+    ("model_befriending", "and when kids do it to each other", "model_peer_on_peer"),
+    ("resource_nspcc", "and one for parents", "resource_pace"),
+    ("survival_brain", "how is that linked to trauma bonding", "trauma_bonding"),
+    ("stage_control", "how do they get out of it", "breaking_bond"),
+    ("model_boyfriend", "how does it usually end", "breaking_bond"),
+])
+def test_siblings_and_links_found_by_own_probes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_boys_in_other_words(k, t):
+    assert "boys, young men" in text_of(say(k, t, "does it affect boys differently", Context("survival_brain")))
+
+
+def test_a_resources_website_is_its_own_answer_not_absent(k, t):
+    reply = say(k, t, "is there a link to their website", Context("resource_pace"))
+    assert "doesn't say" not in text_of(reply) and "paceuk.info" in text_of(reply)
