@@ -314,7 +314,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         classifier_sure = confidence >= 0.85 and intent_entry is not None and not (
             cues.opener or cues.pointer or cues.attributes or cues.kinds or cues.levels)
         if not classifier_sure and (cues.leans_back or intent_entry is None):
-            reply = followup.resolve(k, t, cues, ctx, audience)
+            reply = followup.resolve(k, t, cues, ctx, audience, followup.in_topic(k, current, doc, audience))
             if reply is not None:
                 return reply
 

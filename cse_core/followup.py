@@ -198,7 +198,25 @@ def fact_for(k: Knowledge, t: Talk, entry: Entry, attribute: str) -> Entry | Non
 POINTED_QUESTION_WORDS = 4
 
 
-def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> Reply | None:
+_FILLER = {"what", "about", "and", "also", "too", "well", "then", "how", "does", "do", "is", "are", "the", "a", "an", "it",
+           "that", "this", "they", "them", "there", "on", "for", "with", "of", "to", "in", "any", "some", "one", "ones",
+           "ok", "okay", "so", "right", "but", "if", "as", "same"}
+
+
+def in_topic(k: Knowledge, entry: Entry | None, doc: Doc, audience: str) -> bool:
+    """Every word the message adds ("what about teachers?") is in the topic's own answer, so
+    the topic answers it rather than a menu."""
+    if entry is None:
+        return False
+    words = [tok.lower_ for tok in doc if tok.is_alpha and tok.lower_ not in _FILLER]
+    if not words or len(words) > 3:
+        return False
+    body = answers.body(k, entry, audience).lower()
+    return all(w in body or w.rstrip("s") in body for w in words)
+
+
+def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str, about_topic: bool = False) -> Reply | None:
+    """``about_topic``: the words the message adds are all in the topic's answer (in_topic)."""
     current = k.entries.get(ctx.entry or "")
     pathway = ctx.pathway or (current.pathway if current else None)
     if cues.levels and pathway:
@@ -247,6 +265,8 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
         # says of it, said to be that, rather than a menu
         prefix = R.msg(t, "no_exact").format(title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
+    if about_topic and (cues.opener or cues.pointer) and not cues.kinds:
+        return R.entry_reply(k, current, audience, ctx)  # "and parents?" after who notices
     if cues.kinds or cues.opener or cues.pointer:
         return R.clarify_reply(k, t, ctx, related(k, current) + [k.entries["what_to_do"]])
     return None

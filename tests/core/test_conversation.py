@@ -466,3 +466,14 @@ def test_boys_in_other_words(k, t):
 def test_a_resources_website_is_its_own_answer_not_absent(k, t):
     reply = say(k, t, "is there a link to their website", Context("resource_pace"))
     assert "doesn't say" not in text_of(reply) and "paceuk.info" in text_of(reply)
+
+
+@pytest.mark.parametrize(("topic", "question"), [("who_notices", "what about teachers"), ("who_notices", "and parents?"),
+                                                 ("impact", "on the family too?")])
+def test_a_follow_up_whose_words_are_in_the_topics_answer_gets_the_topic(k, t, topic, question):
+    reply = say(k, t, question, Context(topic))
+    assert reply.kind == "answer" and reply.context.entry == topic
+
+
+def test_a_follow_up_with_words_the_topic_does_not_have_still_asks(k, t):
+    assert say(k, t, "what about gangs", Context("who_notices")).kind == "clarify"
