@@ -292,9 +292,16 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         # "what's the stage before?" after a stage: "stage" names the overview, the step is the stage's
         mentions = [m for m in mentions if m != current.parent]
         if not mentions:
-            target = followup.step(k, current, 1 if "next" in cues.kinds else -1)
+            by = 1 if "next" in cues.kinds else -1
+            base = current
+            anchor, _, was = (ctx.step_from or "").partition(":")
+            if cues.lead_opener and anchor in k.entries and was == str(-by):
+                base = k.entries[anchor]  # "the stage before?" then "and after?": both sides of one stage
+            target = followup.step(k, base, by)
             if target is not None:
-                return entry_reply(k, target, audience, ctx, "link")
+                reply = entry_reply(k, target, audience, ctx, "link")
+                reply.context.step_from = f"{base.id}:{by}"
+                return reply
     if cues.ordinal is not None and not cues.levels:
         # "the second one" after the stages, "the third model": a place in a list
         lists = [k.entries[m] for m in mentions if k.children.get(m) and not k.entries[m].pathway]

@@ -30,7 +30,7 @@ def test_a_level_button_asks_for_one_cell():
     messages, events = run(ActionAnswer(), tracker)
     assert "at high risk" in texts(messages)
     assert slot_events(events)[TOPIC] == {"entry": "pathway_new_case", "pathway": "new_case", "level": "high",
-                                         "said": []}
+                                         "said": [], "step_from": None}
 
 
 def test_what_should_i_do_read_as_capabilities_is_answered_as_what_to_do():

@@ -477,3 +477,21 @@ def test_a_follow_up_whose_words_are_in_the_topics_answer_gets_the_topic(k, t, t
 
 def test_a_follow_up_with_words_the_topic_does_not_have_still_asks(k, t):
     assert say(k, t, "what about gangs", Context("who_notices")).kind == "clarify"
+
+
+def test_before_then_and_after_are_both_sides_of_the_same_stage(k, t):
+    before = say(k, t, "what's the stage before it", Context("stage_exchange_of_favours"))
+    assert before.context.entry == "stage_befriending"
+    after = say(k, t, "and after?", before.context)
+    assert after.context.entry == "stage_control"
+
+
+def test_next_then_next_again_walks_on(k, t):
+    first = say(k, t, "what's the next stage", Context("stage_initial_contact"))
+    again = say(k, t, "and the next one?", first.context)
+    assert (first.context.entry, again.context.entry) == ("stage_befriending", "stage_exchange_of_favours")
+
+
+def test_the_step_taken_round_trips_through_the_slot():
+    ctx = Context("stage_befriending", step_from="stage_exchange_of_favours:-1")
+    assert Context.from_slot(ctx.to_slot()) == ctx
