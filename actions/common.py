@@ -75,7 +75,7 @@ def answer_after_safety(dispatcher: CollectingDispatcher, tracker: Tracker) -> E
     topic = next((r for r in ranking if str(r.get("name", "")).startswith("ask_")), None)
     intent, confidence = (topic["name"], float(topic.get("confidence", 0.0)) * 2) if topic else ("", 0.0)
     reply = conversation.respond(kb(), talk_data(), latest_text(tracker), intent, min(confidence, 1.0),
-                                 context(tracker), who)
+                                 context(tracker), who, danger=True)
     if reply is not None:
         return events + send_reply(dispatcher, reply)
     entry = kb().entry_for_intent(intent) if confidence >= conversation.CONFIDENT else None

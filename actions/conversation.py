@@ -19,8 +19,9 @@ from actions.common import (
     respond,
     say,
     send_reply,
+    talk_data,
 )
-from cse_core import language
+from cse_core import conversation, language
 from cse_core.answers import Button
 
 # intent -> message key; the words themselves are in knowledge/messages.yml
@@ -53,7 +54,7 @@ class ActionReply(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         intent = latest_intent(tracker)
         role: Events = [SlotSet("audience", ROLES[intent])] if intent in ROLES else []
-        if intent not in OWN_REPLY:
+        if intent not in OWN_REPLY or conversation.asks_something(kb(), talk_data(), latest_text(tracker)):
             # "what should I do?" read as capabilities, "and their email?" as out of scope,
             # "I'm her mum, she has an older boyfriend" as a role: answered in context (issue 11)
             who, events = audience(tracker)

@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Events, answer_after_safety, say
+from actions.common import Events, answer_after_safety, latest_text, say
 from actions.screening import FORM, pause_events
+from cse_core import audience
 
 
 def _pause_screening(tracker: Tracker) -> Events:
@@ -40,4 +41,7 @@ class ActionDisclosure(Action):
         return "action_disclosure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        return _pause_screening(tracker)
+        # a worker or parent telling about a child ("school nurse - a 14 yr old lad says...")
+        # read as the child's own words: they are told what to do as well (issue 11)
+        events = answer_after_safety(dispatcher, tracker) if audience.detect(latest_text(tracker)) else []
+        return events + _pause_screening(tracker)

@@ -11,9 +11,9 @@ import re
 PARENT = "parent"
 PRACTITIONER = "practitioner"
 
-_CHILD = r"(?:daughter|son|child|kid|kids|boy|girl|step ?daughter|step ?son|grand ?daughter|grand ?son|foster (?:child|son|daughter))"
+_CHILD = r"(?:daughter|son|child|kid|kids|boy|girl|lad|lass|teenager|step ?daughter|step ?son|grand ?daughter|grand ?son|foster (?:child|son|daughter))"
 _PARENT_CUES = [
-    rf"\bmy (?:\d{{1,2}}[- ]?(?:yo|y/o|year[- ]old) )?(?:little |teenage |eldest |youngest |oldest )?{_CHILD}\b",
+    rf"\bmy (?:\d{{1,2}}[- ]?(?:yo|y/o|year[- ]old) )?(?:little |teenage |eldest |youngest |oldest )?{_CHILD}(?:'?s)?\b",
     r"\bi(?:'m| am|m) (?:a |her |his |their |the )?(?:mum|mom|mother|dad|father|parent|carer|foster carer|step ?(?:mum|dad)|gran|grandma|grandad|guardian)\b",
     r"\bas (?:a|her|his|their) (?:parent|mum|mom|dad|carer|foster carer)\b",
     r"\bour (?:daughter|son|child|kid)\b",
@@ -23,6 +23,10 @@ _PRACTITIONER_CUES = [
     r"\bas (?:a|an|the) (?:teacher|dsl|social worker|practitioner|professional|school nurse|gp|police officer|youth worker)\b",
     r"\bmy (?:pupil|student|client|caseload|case load|young person|yp)\b",
     r"\bone of (?:my|our) (?:pupils|students|clients|young people|yp)\b",
+    # a role written as a label before the message: "school nurse - ...", "resi worker: ..."
+    r"^\s*(?:[a-z]+ ){0,3}(?:nurse|worker|teacher|officer|social worker|dsl|gp|practitioner|manager|senco|"
+    r"head|pc|tutor|mentor|keyworker|key worker|health visitor|paramedic|police)\s*[-:\u2013\u2014]",
+    r"\bi work (?:in|at|for) (?:a |the )?(?:school|college|academy|children's home|residential|youth)",
 ]
 
 

@@ -47,6 +47,10 @@ __all__ = ["CONFIDENT", "Context", "Message", "Reply", "cell_reply", "respond", 
 # Intents whose answer is about acting now: a situation answer covers them already.
 _ACTION_INTENTS = {"ask_what_to_do", "ask_contact_cap", "ask_immediate_risk", "ask_signs", "ask_risk_indicators",
                    "ask_under_13", "ask_pathway", "ask_who_notices", "ask_what_is_cse", "ask_cse_definition"}
+# Entries named by a level's own words ("low risk"): on a route, the level asks for its cell.
+_LEVEL_ENTRIES = {"low_risk", "risk_levels"}
+# Intents whose own reply answers nothing about a child ("I'm a parent", "yes", not understood).
+_NO_ANSWER_INTENTS = {"inform_parent", "inform_practitioner", "affirm", "deny", "nlu_fallback"}
 # The classifier is trusted over a reading of the words only above this confidence...
 CONFIDENT = 0.6
 # ...and over a topic named in two or more words ("the information sharing form") above this.
@@ -73,7 +77,8 @@ def _situation_reply(k: Knowledge, t: Talk, s: situation.Situation, audience: st
     parent = (s.speaker or audience) == answers.PARENT
     act = k.fill_contacts(msg(t, "situation_act_parent" if parent else "situation_act")).strip()
     names = [i.name for i in k.indicators if i.id in s.signs]
-    lines = [msg(t, "situation_matches").format(section=t.signs_section, names="; ".join(names))]
+    # after a 999 reply a child in danger may be described with no sign the vocabulary knows
+    lines = [msg(t, "situation_matches").format(section=t.signs_section, names="; ".join(names))] if names else []
     if s.referral_required:
         lines.append(_referral_line(t, s))
     if s.case_status:
@@ -169,6 +174,9 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
     """A message naming one or more topics: a comparison, a pathway cell, a fact, a linked
     entry, or the topic itself where the classifier is less sure than the words."""
     current = k.entries.get(ctx.entry or "")
+    if cues.levels and ctx.pathway and not cues.pathway_mentions and all(e.id in _LEVEL_ENTRIES for e in entries):
+        # "if it's low risk what's different?" on a route: that route's cell, not "low risk cases"
+        return cell_reply(k, t, ctx.pathway, cues.levels[-1], ctx)
     every = [k.entries[m] for m in cues.mentions if m not in ("what_is_cse", "about_guidance")]
     if cues.compare and len(every) >= 2 and len(entries) < 2:
         entries = every  # "sexting and online grooming": both, however general one of them is
@@ -190,7 +198,9 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
         # "what if it was a new case instead?" after a pathway, or "what about new cases?"
         # ...or "our lad's in a placement in another county, who deals with it?"
         named_fully = max(cues.spans.get(m, 0) for m in cues.pathway_mentions) >= 3
-        asks_pathway = ctx.pathway is not None or cues.opener or intent == "ask_pathway" or (
+        # "what's early help?": a short question about a status asks what it means here
+        short_question = parsing.is_question(text) and cues.words <= 5
+        asks_pathway = ctx.pathway is not None or cues.opener or intent == "ask_pathway" or short_question or (
             named_fully and (bool(cues.attributes) or parsing.is_question(text)))
         if not maps and (len(set(pathway_ids)) > 1 or "what_happens" in cues.kinds or asks_pathway):
             entry = pathway_entry(k, chosen)
@@ -200,6 +210,13 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
         return cell_reply(k, t, ctx.pathway, cues.levels[-1], ctx)  # "what if CAP rate it high though"
 
     plain = [e for e in entries if not e.pathway]
+    if "what_now" in cues.kinds and plain and all(e.id in _GENERAL for e in plain):
+        # "I've spotted a couple of those, now what?": a general word names no question of its own
+        # "what do i do now" names what_to_do itself: then the topic's own what-now comes first
+        named = None if plain[0].id in ("what_to_do", "contact_cap") else plain[0]
+        anchor = named or current
+        target = (followup.link(k, t, anchor, "what_now") if anchor else None) or k.entries["what_to_do"]
+        return _with_term(k, t, entry_reply(k, target, audience, ctx, "what_now"), cues, ctx)
     for kind in ("next", "previous", "what_happens", "end", "example"):
         if kind in cues.kinds and plain:
             target = followup.step(k, plain[0], 1 if kind == "next" else -1) if kind in ("next", "previous") \
@@ -235,9 +252,11 @@ def _named(k: Knowledge, t: Talk, cues: Cues, entries: list[Entry], intent: str,
 
 
 def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ctx: Context,
-            audience: str, in_form: bool = False) -> Reply | None:
+            audience: str, in_form: bool = False, danger: bool = False) -> Reply | None:
     """The reply this message needs in this conversation, or None for the intent's own answer.
-    Inside the pre-screen (``in_form``) a description is an answer to read, not a new case."""
+    Inside the pre-screen (``in_form``) a description is an answer to read, not a new case.
+    ``danger``: the safety check already sent the 999 reply, so a described child is a concern
+    whatever signs the vocabulary found."""
     if not text or text.startswith("/"):
         return None
     doc = phrases.parse(text)
@@ -251,7 +270,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         k.entries[m].parent == current.parent and cues.spans.get(m, 0) >= 2 for m in cues.mentions)
     if not in_form:
         if not names_a_sibling:  # "the one where they pretend to be her bf" asks for another model
-            reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx)
+            reply = _about_a_child(k, t, s, cues, intent, confidence, text, audience, ctx, danger)
             if reply is not None:
                 return reply
     elif not (parsing.is_question(text) or cues.attributes or cues.kinds or cues.compare):
@@ -263,7 +282,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
             holder = followup.fact_for(k, t, current, attribute)
             if holder is not None:
                 return fact_reply(k, t, holder, attribute, ctx, cues.attributes)
-        absent = [a for a in cues.attributes if a in followup.SAY_ABSENT]
+        absent = followup.absent(current, cues.attributes)
         if absent and not current.pathway:
             label = msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
             prefix = msg(t, "no_fact").format(what=label, title=current.title)
@@ -273,9 +292,23 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         # "what's the stage before?" after a stage: "stage" names the overview, the step is the stage's
         mentions = [m for m in mentions if m != current.parent]
         if not mentions:
-            target = followup.step(k, current, 1 if "next" in cues.kinds else -1)
+            by = 1 if "next" in cues.kinds else -1
+            base = current
+            anchor, _, was = (ctx.step_from or "").partition(":")
+            if cues.lead_opener and anchor in k.entries and was == str(-by):
+                base = k.entries[anchor]  # "the stage before?" then "and after?": both sides of one stage
+            target = followup.step(k, base, by)
             if target is not None:
-                return entry_reply(k, target, audience, ctx, "link")
+                reply = entry_reply(k, target, audience, ctx, "link")
+                reply.context.step_from = f"{base.id}:{by}"
+                return reply
+    if cues.ordinal is not None and not cues.levels:
+        # "the second one" after the stages, "the third model": a place in a list
+        lists = [k.entries[m] for m in mentions if k.children.get(m) and not k.entries[m].pathway]
+        base = lists[0] if lists else (current if not mentions else None)
+        placed = followup.nth(k, base, cues.ordinal) if base is not None else None
+        if placed is not None:
+            return entry_reply(k, placed, audience, ctx, "link")
     entries = _specific([_sibling_named(k, current, k.entries[m], doc) for m in mentions])
     if entries:
         return _named(k, t, cues, entries, intent, confidence, ctx, audience, text)
@@ -288,7 +321,7 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
         classifier_sure = confidence >= 0.85 and intent_entry is not None and not (
             cues.opener or cues.pointer or cues.attributes or cues.kinds or cues.levels)
         if not classifier_sure and (cues.leans_back or intent_entry is None):
-            reply = followup.resolve(k, t, cues, ctx, audience)
+            reply = followup.resolve(k, t, cues, ctx, audience, followup.in_topic(k, current, doc, audience))
             if reply is not None:
                 return reply
 
@@ -306,10 +339,19 @@ def respond(k: Knowledge, t: Talk, text: str, intent: str, confidence: float, ct
     return None
 
 
+def asks_something(k: Knowledge, t: Talk, text: str) -> bool:
+    """A greeting or goodbye that also asks ("thanks, ok so now what?", "hi, what's the MEG?")."""
+    if len(text.split()) <= 3:
+        return False
+    cues = followup.read(k, t, phrases.parse(text))
+    return parsing.is_question(text) or "what_now" in cues.kinds
+
+
 def _about_a_child(k: Knowledge, t: Talk, s: situation.Situation, cues: Cues, intent: str, confidence: float,
-                   text: str, audience: str, ctx: Context) -> Reply | None:
+                   text: str, audience: str, ctx: Context, danger: bool = False) -> Reply | None:
     """Someone describing a child: act now if it is a concern, else what to look out for."""
-    if s.describes_concern:
+    in_danger = danger and (s.child or bool(s.signs) or s.learning_disability or s.speaker is not None)
+    if s.describes_concern or in_danger:
         reply = _situation_reply(k, t, s, audience, ctx)
         topic = k.entry_for_intent(intent)
         if topic and intent not in _ACTION_INTENTS and confidence >= CONFIDENT and s.speaker != "child":
@@ -323,4 +365,9 @@ def _about_a_child(k: Knowledge, t: Talk, s: situation.Situation, cues: Cues, in
         return _watch_reply(k, t, s, audience, ctx)
     if s.worried_without_signs and not cues.mentions:
         return _worried_reply(k, t, s, audience, ctx)
+    if s.age is not None and not s.signs and not cues.mentions and intent in _NO_ANSWER_INTENTS \
+            and cues.words >= 6:
+        # "year 8 boy is quiet lately, his parents are divorcing" read as a role: a child is
+        # described, so what to look out for and the CAP, not "I'll use plain language"
+        return _watch_reply(k, t, s, audience, ctx)
     return None

@@ -24,11 +24,19 @@ from cse_core.talk import Talk
 
 # Attributes only some entries have (a chair, an email): when the topic is a pathway that
 # names another entry (the MEG), that entry's fact answers. Absent ones are said to be absent.
-NEARBY_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to", "hours"}
+NEARBY_ATTRIBUTES = {"email", "phone", "form", "website", "how_often", "chair", "attendees", "send_to", "hours",
+                     "worse"}
 SAY_ABSENT = NEARBY_ATTRIBUTES | {"how_long", "age"}
 # Kinds a sub-entry answers for itself rather than through its parent's links: "an example?"
 # after the peer-on-peer model is not the parent's example (the boyfriend model).
 _OWN_KINDS = {"example", "more", "next", "previous"}
+# "the second one", "the third stage", "the last one": a place in the topic's list.
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+             "5th": 5, "last": -1, "final": -1}
+_ORDINAL_NOUNS = {"one", "stage", "model", "step", "bit", "option", "sign"}
+# General facts any topic may be asked about ("does it happen to boys too?" after trauma
+# bonding): when the topic holds none, the overview of CSE answers.
+GENERAL_FACTS = {"boys", "online", "legal"}
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Cues:
     levels: list[str] = field(default_factory=list)
     compare: bool = False
     opener: bool = False
+    lead_opener: bool = False  # it begins with "and", "what about"... (not only a trailing "as well")
+    ordinal: int | None = None  # "the second one": 2; "the last one": -1
     pointer: bool = False
     words: int = 0
 
@@ -54,6 +64,13 @@ class Cues:
     @property
     def pathway_mentions(self) -> list[str]:
         return [m for m in self.mentions if m.startswith("pathway_")]
+
+
+def absent(entry: Entry, attributes: list[str]) -> list[str]:
+    """The attributes the guidance gives no fact for, to be said so. A resource's title is its
+    web address ("PACE UK (paceuk.info)"): its website is in its answer, not absent."""
+    own_site = entry.parent == "resources"
+    return [a for a in attributes if a in SAY_ABSENT and not (a == "website" and own_site)]
 
 
 def _entries(matches: list[Match]) -> list[str]:
@@ -69,6 +86,10 @@ def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
     taken = {i for m in topic_matches for i in range(m.start, m.end)}
     # other areas' words count only where no topic term already covers them
     term_matches = [m for m in t.local_terms.best(doc) if not set(range(m.start, m.end)) & taken]
+    attribute_matches = t.attributes.find(doc)
+    in_attribute = {i for m in attribute_matches for i in range(m.start, m.end)}
+    # "how" inside "how often" / "how long" asks the attribute, not how something works
+    kind_matches = [m for m in t.kinds.find(doc) if not set(range(m.start, m.end)) <= in_attribute]
     spans: dict[str, int] = {}
     for m in topic_matches:
         spans[m.label] = max(spans.get(m.label, 0), m.length)
@@ -76,18 +97,33 @@ def read(k: Knowledge, t: Talk, doc: Doc) -> Cues:
         mentions=_entries(topic_matches),
         spans=spans,
         terms=_entries(term_matches),
-        attributes=_entries(sorted(t.attributes.find(doc), key=lambda m: (m.start, -m.length))),
-        kinds=_entries(sorted(t.kinds.find(doc), key=lambda m: (m.start, -m.length))),
+        attributes=_entries(sorted(attribute_matches, key=lambda m: (m.start, -m.length))),
+        kinds=_entries(sorted(kind_matches, key=lambda m: (m.start, -m.length))),
         levels=_entries(t.levels.best(doc)),
         compare=bool(t.compare.find(doc)),
         words=sum(1 for tok in doc if not tok.is_punct),
     )
     openers = t.openers.find(doc)
-    cues.opener = any(m.start == 0 or (m.start <= 2 and doc[0].lower_ in ("ok", "okay", "right", "so", "and"))
-                      for m in openers) or any(m.phrase in ("instead", "as well", "too") for m in openers)
+    cues.lead_opener = any(m.start == 0 or (m.start <= 2 and doc[0].lower_ in ("ok", "okay", "right", "so", "and"))
+                           for m in openers)
+    cues.opener = cues.lead_opener or any(m.phrase in ("instead", "as well", "too") for m in openers)
+    cues.ordinal = _ordinal(doc) if cues.words <= 8 else None
     pointer_tokens = {i for m in t.pointers.find(doc) for i in range(m.start, m.end)}
     cues.pointer = bool(pointer_tokens - taken)
     return cues
+
+
+def _ordinal(doc: Doc) -> int | None:
+    """A place in a list: an ordinal followed by "one"/"stage"/"model"... or ending the message."""
+    for i, tok in enumerate(doc):
+        n = _ORDINALS.get(tok.lower_)
+        if n is None:
+            continue
+        following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        words = sum(1 for tok in doc if not tok.is_punct)
+        if following in _ORDINAL_NOUNS or (words <= 3 and (not following or doc[i + 1].is_punct)):
+            return n  # "the second one", "third stage", "the last?"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +141,14 @@ def related(k: Knowledge, entry: Entry) -> list[Entry]:
 
 def siblings(k: Knowledge, entry: Entry) -> list[Entry]:
     return k.children.get(entry.parent, []) if entry.parent else []
+
+
+def nth(k: Knowledge, entry: Entry, place: int) -> Entry | None:
+    """The entry at a place in the topic's list: its own sub-entries, else its siblings."""
+    group = k.children.get(entry.id) or ([] if entry.pathway else siblings(k, entry))
+    if not group or place > len(group):
+        return None
+    return group[place - 1] if place > 0 else group[place]
 
 
 def step(k: Knowledge, entry: Entry, by: int) -> Entry | None:
@@ -154,7 +198,25 @@ def fact_for(k: Knowledge, t: Talk, entry: Entry, attribute: str) -> Entry | Non
 POINTED_QUESTION_WORDS = 4
 
 
-def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> Reply | None:
+_FILLER = {"what", "about", "and", "also", "too", "well", "then", "how", "does", "do", "is", "are", "the", "a", "an", "it",
+           "that", "this", "they", "them", "there", "on", "for", "with", "of", "to", "in", "any", "some", "one", "ones",
+           "ok", "okay", "so", "right", "but", "if", "as", "same"}
+
+
+def in_topic(k: Knowledge, entry: Entry | None, doc: Doc, audience: str) -> bool:
+    """Every word the message adds ("what about teachers?") is in the topic's own answer, so
+    the topic answers it rather than a menu."""
+    if entry is None:
+        return False
+    words = [tok.lower_ for tok in doc if tok.is_alpha and tok.lower_ not in _FILLER]
+    if not words or len(words) > 3:
+        return False
+    body = answers.body(k, entry, audience).lower()
+    return all(w in body or w.rstrip("s") in body for w in words)
+
+
+def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str, about_topic: bool = False) -> Reply | None:
+    """``about_topic``: the words the message adds are all in the topic's answer (in_topic)."""
     current = k.entries.get(ctx.entry or "")
     pathway = ctx.pathway or (current.pathway if current else None)
     if cues.levels and pathway:
@@ -169,9 +231,18 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
         if holder is not None:
             return R.fact_reply(k, t, holder, attribute, ctx, cues.attributes)
     if "what_now" in cues.kinds:
-        return R.entry_reply(k, k.entries["what_to_do"], audience, ctx, "what_now")
+        # "what now?" after a topic with its own next step (a disagreement, threats to share
+        # images): that step; otherwise what to do
+        if current is not None and "what_now" in t.facts.get(current.id, {}):
+            return R.fact_reply(k, t, current, "what_now", ctx)
+        linked = link(k, t, current, "what_now") if current is not None else None
+        return R.entry_reply(k, linked or k.entries["what_to_do"], audience, ctx, "what_now")
     if current is None:
         return None
+    for attribute in cues.attributes:  # "can boys get it too?" after trauma bonding
+        if attribute in GENERAL_FACTS and attribute not in t.facts.get(current.id, {}) \
+                and attribute in t.facts.get("what_is_cse", {}):
+            return R.fact_reply(k, t, k.entries["what_is_cse"], attribute, ctx)
     for attribute in cues.attributes:
         linked = link(k, t, current, attribute)
         if linked:
@@ -183,17 +254,19 @@ def resolve(k: Knowledge, t: Talk, cues: Cues, ctx: Context, audience: str) -> R
     if cues.attributes:
         if pathway and ctx.level and current.pathway:
             return R.cell_reply(k, t, pathway, ctx.level, ctx)  # its steps say who does what
-        absent = [a for a in cues.attributes if a in SAY_ABSENT]
-        if not absent:
+        missing = absent(current, cues.attributes)
+        if not missing:
             return R.entry_reply(k, current, audience, ctx)
-        label = R.msg(t, "attribute_labels").get(absent[0], absent[0].replace("_", " "))
+        label = R.msg(t, "attribute_labels").get(missing[0], missing[0].replace("_", " "))
         prefix = R.msg(t, "no_fact").format(what=label, title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
-    if cues.pointer and not (cues.kinds or cues.opener) and cues.words >= POINTED_QUESTION_WORDS:
+    if cues.pointer and not (cues.kinds or cues.lead_opener) and cues.words >= POINTED_QUESTION_WORDS:
         # "who do they work with?": about the topic, in words no cue knows; what the guidance
         # says of it, said to be that, rather than a menu
         prefix = R.msg(t, "no_exact").format(title=current.title)
         return R.entry_reply(k, current, audience, ctx, "answer", prefix=prefix)
+    if about_topic and (cues.opener or cues.pointer) and not cues.kinds:
+        return R.entry_reply(k, current, audience, ctx)  # "and parents?" after who notices
     if cues.kinds or cues.opener or cues.pointer:
         return R.clarify_reply(k, t, ctx, related(k, current) + [k.entries["what_to_do"]])
     return None

@@ -33,6 +33,7 @@ class Context:
     pathway: str | None = None
     level: str | None = None
     said: list[str] = field(default_factory=list)  # other areas' terms already explained
+    step_from: str | None = None  # "<entry id>:<+1|-1>": the last step's starting entry and direction
 
     @classmethod
     def from_slot(cls, value: Any) -> Context:
@@ -40,10 +41,12 @@ class Context:
             return cls()
         level = value.get("level") if value.get("level") in LEVELS else None
         said = [str(s) for s in value.get("said") or []][:20]
-        return cls(value.get("entry"), value.get("pathway"), level, said)
+        step_from = value.get("step_from") if isinstance(value.get("step_from"), str) else None
+        return cls(value.get("entry"), value.get("pathway"), level, said, step_from)
 
     def to_slot(self) -> dict[str, Any]:
-        return {"entry": self.entry, "pathway": self.pathway, "level": self.level, "said": self.said}
+        return {"entry": self.entry, "pathway": self.pathway, "level": self.level, "said": self.said,
+                "step_from": self.step_from}
 
 
 @dataclass

@@ -26,7 +26,16 @@ _NOT_THE_CHILD = {"boyfriend", "girlfriend", "man", "men", "bloke", "guy", "lad"
                   "brother", "cousin", "friend", "mate", "neighbour", "adult"}
 # Indicators that are a concern even alone (an adult, control, sexual risk, recruiting).
 _STRONG = {"abusive_adults", "coercion_control", "sexualised_risk", "sexual_health", "risk_to_others"}
-_SUBJECTS = {"she", "he", "i", "they", "daughter", "son", "child", "kid", "girl", "boy", "pupil", "student"}
+# Words after a number that make it something other than an age ("my son 10 minutes ago").
+_NOT_AN_AGE = {"year", "years", "yr", "yrs", "minute", "minutes", "mins", "hour", "hours", "hrs", "day", "days", "week",
+               "weeks", "month", "months", "time", "times", "pound", "pounds", "quid", "pm", "am", "o'clock", "%"}
+_SUBJECTS = {"she", "he", "i", "they", "daughter", "son", "child", "kid", "girl", "boy", "pupil", "student", "lad",
+             "lass", "grandson", "granddaughter", "niece", "nephew", "stepson", "stepdaughter", "sister", "brother",
+             "teen", "teenager", "yp", "person"}
+# Words for a child that an age may follow directly: "YP (16, ...)", "girl, 15,", "my son 14".
+_CHILD_NOUNS = {"yp", "child", "kid", "girl", "boy", "lad", "lass", "pupil", "student", "daughter", "son", "teen",
+                "teenager", "person", "grandson", "granddaughter", "niece", "nephew", "stepson", "stepdaughter", "girls",
+                "boys", "lads", "kids", "ours"}
 
 
 @dataclass
@@ -58,7 +67,8 @@ class Situation:
     def describes_concern(self) -> bool:
         """Signs of exploitation about a child the writer describes (or about the writer).
         One everyday sign asked about as "is this normal?" is not; said with worry, it is."""
-        if not self.signs or not (self.child or self.speaker == "child" or self.questions):
+        described = self.child or self.speaker == "child" or self.learning_disability or self.age is not None
+        if not self.signs or not (described or self.questions):
             return False
         if self.strong or self.referral_required:
             return True
@@ -119,11 +129,13 @@ def _ages(doc: Doc) -> list[int]:
             before[-1:] in (["aged"], ["age"], ["im"], ["shes"], ["hes"]) or \
             (before[-1:] in (["is"], ["'s"], ["s"], ["am"], ["'m"], ["m"], ["are"], ["turned"], ["just"])
              and (len(before) < 2 or before[-2] in _SUBJECTS | {"who", "only", "she", "he", "i", "they"}))
+        if not is_age and 5 <= value <= 17 and set(before) & _CHILD_NOUNS and not set(after[:1]) & _NOT_AN_AGE:
+            is_age = True  # "a girl, 15, ..." / "YP (16, learning disability)"
         if not is_age:
             continue
         rest = after[2:3] if after[:1] in (["year"], ["years"], ["yr"], ["yrs"]) else after[:1]
-        if rest and rest[0] in _NOT_THE_CHILD:
-            continue
+        if rest and rest[0] in _NOT_THE_CHILD and not (value < 18 and rest[0] in ("lad", "boy", "girl", "lass")):
+            continue  # "a 19 year old lad" is someone else; "a 14 yr old lad attending" is the child
         if 5 <= value <= 25:
             found.append(value)
     return found
@@ -144,6 +156,8 @@ def _adult_named(doc: Doc) -> bool:
             return True
         if after[:2] in (["year", "old"], ["years", "old"]) and set(after[2:3]) & (_ADULT_PEOPLE | {"men", "lads"}):
             return True
+        if after[:2] in (["year", "olds"], ["years", "olds"], ["yr", "olds"]):
+            return True  # "hanging around with 17 and 18 year olds"
     return False
 
 

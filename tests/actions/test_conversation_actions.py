@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from actions.answer import ActionAnswer, ActionClarify
 from actions.conversation import ActionReply
-from actions.safety import ActionEmergency
+from actions.safety import ActionDisclosure, ActionEmergency
 from actions.screening import ActionScreeningStart, ActionScreeningStop, ValidateScreeningForm
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -30,7 +30,7 @@ def test_a_level_button_asks_for_one_cell():
     messages, events = run(ActionAnswer(), tracker)
     assert "at high risk" in texts(messages)
     assert slot_events(events)[TOPIC] == {"entry": "pathway_new_case", "pathway": "new_case", "level": "high",
-                                         "said": []}
+                                         "said": [], "step_from": None}
 
 
 def test_what_should_i_do_read_as_capabilities_is_answered_as_what_to_do():
@@ -129,3 +129,30 @@ def test_the_phrase_matchers_are_built_when_the_action_server_starts():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "1"
+
+
+def test_a_worker_telling_about_a_child_read_as_a_disclosure_is_told_what_to_do_too():
+    tracker = make_tracker("youth worker - a 15 yr old lad says older men on an app give him money", "disclosure",
+                           ranking=[{"name": "disclosure", "confidence": 0.9}])
+    messages, _ = run(ActionDisclosure(), tracker)
+    assert "01325 406222" in texts(messages)
+
+
+def test_a_child_disclosing_gets_only_rasas_own_words():
+    tracker = make_tracker("he makes me do things with his mates", "disclosure",
+                           ranking=[{"name": "disclosure", "confidence": 0.9}])
+    messages, _ = run(ActionDisclosure(), tracker)
+    assert messages == []
+
+
+def test_after_the_999_reply_a_child_in_danger_with_no_known_sign_is_still_answered():
+    tracker = make_tracker("our yp with a learning disability is with two men we don't know and won't answer",
+                           "emergency", ranking=[{"name": "emergency", "confidence": 0.99}])
+    messages, _ = run(ActionEmergency(), tracker)
+    assert "referral to the Children's Access Point is required" in texts(messages)
+
+
+def test_a_goodbye_that_asks_what_now_is_answered():
+    tracker = make_tracker("cheers, I've read them, so now what?", "goodbye", {TOPIC: {"entry": "signs"}})
+    messages, _ = run(ActionReply(), tracker)
+    assert "01325 406222" in texts(messages) and not texts(messages).startswith("Goodbye")

@@ -323,3 +323,175 @@ def test_a_question_pointing_at_the_topic_in_unknown_words_gets_the_topic_said_t
     reply = say(k, t, question, Context(topic))
     assert reply.kind == "answer" and reply.context.entry == topic
     assert text_of(reply).startswith("I can't find exactly that in the guidance")
+
+
+# --- third blind round (issue 11): own wording for what the dev split showed -------------------
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("grooming_stages", "whats the second one", "stage_befriending"),
+    ("grooming_stages", "ok and the fourth stage?", "stage_control"),
+    ("stage_befriending", "and the last one?", "stage_exploitation"),
+    ("grooming_models", "tell me about the third model", "model_boyfriend"),
+    (None, "what's the first stage of grooming", "stage_initial_contact"),
+])
+def test_a_place_in_a_list_is_that_entry(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic) if topic else None)
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_an_ordinal_in_other_words_is_not_a_place_in_a_list(k, t):
+    reply = say(k, t, "what happens first?", Context("pathway_new_case", "new_case"))
+    assert reply is None or reply.context.pathway == "new_case"
+
+
+def test_boys_after_a_topic_with_no_word_on_boys_get_the_overview_fact(k, t):
+    reply = say(k, t, "can boys get it too", Context("trauma_bonding"))
+    assert reply.kind == "fact" and "boys, young men" in text_of(reply)
+
+
+def test_a_named_topic_is_not_taken_for_a_general_fact(k, t):
+    """'online' in 'online grooming' names the topic; it does not ask whether CSE is online."""
+    reply = say(k, t, "online grooming")
+    assert reply.context.entry == "online_grooming"
+
+
+def test_a_pointed_question_ending_as_well_is_about_the_topic(k, t):
+    reply = say(k, t, "do they run sessions for schools as well", Context("resource_pace"))
+    assert reply.kind == "answer" and reply.context.entry == "resource_pace"
+    assert text_of(reply).startswith("I can't find exactly that in the guidance")
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("contact_cap", "what are their opening hours", "doesn't say an out-of-hours contact"),
+    ("information_sharing", "how fast does it need to go in", "matter of urgency"),
+])
+def test_more_words_for_attributes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert expected in text_of(reply)
+
+
+@pytest.mark.parametrize("question", ["what's early help?", "whats early help"])
+def test_a_short_question_about_a_case_status_gets_its_route(k, t, question):
+    reply = say(k, t, question)
+    assert reply is not None and reply.context.pathway == "open_early_help"
+
+
+def test_a_case_status_alone_still_asks_nothing(k, t):
+    assert say(k, t, "kids in care") is None
+
+
+@pytest.mark.parametrize(("topic", "question"), [
+    ("online_grooming", "right so what do i actually do"),
+    ("signs", "ok I've spotted a couple of those, now what"),
+    ("meg", "how can i help her"),
+])
+def test_what_now_in_more_words_after_a_topic(k, t, topic, question):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and "01325 406222" in text_of(reply)
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("thanks, ok so now what?", True), ("hi there, what's the MEG?", True), ("hello", False),
+    ("thanks, bye for now, that's all", False),
+])
+def test_a_greeting_or_goodbye_that_also_asks(k, t, text, asks):
+    assert conversation.asks_something(k, t, text) is asks
+
+
+def test_what_do_i_do_now_after_a_topic_with_its_own_next_step_is_that_step(k, t):
+    reply = say(k, t, "he keeps texting her and she goes back. what do i do now", Context("trauma_bonding"))
+    assert reply is not None and reply.context.entry == "breaking_bond"
+
+
+@pytest.mark.parametrize(("topic", "expected"), [
+    ("professional_challenge", "Professional Challenge Procedure"),
+    ("image_threats", "ceop.police.uk"),
+    ("trauma_bonding", "break the trauma bond"),
+    ("meg", "01325 406222"),
+])
+def test_what_now_after_a_topic_is_its_own_next_step_where_it_has_one(k, t, topic, expected):
+    reply = say(k, t, "what now?", Context(topic))
+    assert expected in text_of(reply)
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("meg", "when does it happen", "held monthly"),
+    ("meg", "who's on it", "doesn't say who attends"),
+    ("mesa", "how often", "doesn't say how often"),  # "how" inside "how often" is not "how does it work"
+    ("pathway_open_early_help", "what if it escalates", "new or escalating risk"),
+])
+def test_attribute_words_found_by_own_probes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic, k.entries[topic].pathway))
+    assert expected in text_of(reply)
+
+
+def test_escalating_a_decision_is_still_professional_challenge(k, t):
+    reply = say(k, t, "how do i escalate a decision i disagree with")
+    assert reply.context.entry == "professional_challenge"
+
+
+@pytest.mark.parametrize(("question", "level"), [
+    ("if it's low risk what's different", "low"),
+    ("ok and at the top level", "high"),
+    ("and somewhere in the middle?", "medium"),
+])
+def test_a_level_in_other_words_on_a_route_is_that_cell(k, t, question, level):
+    reply = say(k, t, question, Context("pathway_new_case", "new_case"))
+    assert reply.kind == "cell" and reply.context.level == level
+
+
+def test_low_risk_cases_asked_about_with_no_route_is_the_low_risk_entry(k, t):
+    reply = say(k, t, "how are low risk cases managed")
+    assert reply is None or reply.context.entry == "low_risk"
+
+
+@pytest.mark.parametrize(("topic", "question", "expected"), [
+    ("model_befriending", "what about the one at parties", "model_party"),
+    ("model_befriending", "and when kids do it to each other", "model_peer_on_peer"),
+    ("resource_nspcc", "and one for parents", "resource_pace"),
+    ("survival_brain", "how is that linked to trauma bonding", "trauma_bonding"),
+    ("stage_control", "how do they get out of it", "breaking_bond"),
+    ("model_boyfriend", "how does it usually end", "breaking_bond"),
+])
+def test_siblings_and_links_found_by_own_probes(k, t, topic, question, expected):
+    reply = say(k, t, question, Context(topic))
+    assert reply is not None and reply.context.entry == expected
+
+
+def test_boys_in_other_words(k, t):
+    assert "boys, young men" in text_of(say(k, t, "does it affect boys differently", Context("survival_brain")))
+
+
+def test_a_resources_website_is_its_own_answer_not_absent(k, t):
+    reply = say(k, t, "is there a link to their website", Context("resource_pace"))
+    assert "doesn't say" not in text_of(reply) and "paceuk.info" in text_of(reply)
+
+
+@pytest.mark.parametrize(("topic", "question"), [("who_notices", "what about teachers"), ("who_notices", "and parents?"),
+                                                 ("impact", "on the family too?")])
+def test_a_follow_up_whose_words_are_in_the_topics_answer_gets_the_topic(k, t, topic, question):
+    reply = say(k, t, question, Context(topic))
+    assert reply.kind == "answer" and reply.context.entry == topic
+
+
+def test_a_follow_up_with_words_the_topic_does_not_have_still_asks(k, t):
+    assert say(k, t, "what about gangs", Context("who_notices")).kind == "clarify"
+
+
+def test_before_then_and_after_are_both_sides_of_the_same_stage(k, t):
+    before = say(k, t, "what's the stage before it", Context("stage_exchange_of_favours"))
+    assert before.context.entry == "stage_befriending"
+    after = say(k, t, "and after?", before.context)
+    assert after.context.entry == "stage_control"
+
+
+def test_next_then_next_again_walks_on(k, t):
+    first = say(k, t, "what's the next stage", Context("stage_initial_contact"))
+    again = say(k, t, "and the next one?", first.context)
+    assert (first.context.entry, again.context.entry) == ("stage_befriending", "stage_exchange_of_favours")
+
+
+def test_the_step_taken_round_trips_through_the_slot():
+    ctx = Context("stage_befriending", step_from="stage_exchange_of_favours:-1")
+    assert Context.from_slot(ctx.to_slot()) == ctx

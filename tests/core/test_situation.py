@@ -154,3 +154,73 @@ def test_the_case_holding_social_worker_is_given_the_steps_that_are_theirs(k, t)
     body = text_of(r)
     assert "As you hold the case" in body
     assert "completes the CSE risk assessment form" in body
+
+
+# --- third blind round (issue 11): own wording for what the dev split showed -------------------
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("YP (15, autistic) came back to the unit after midnight with a new coat", 15),
+    ("one of our girls, 14, has been seen in cars with older men", 14),
+    ("my lad is 11 and keeps going off with older boys he won't name", 11),
+    ("a 16 yr old lad in our project says men on an app send him money", 16),
+])
+def test_an_age_beside_the_word_for_the_child_is_the_childs_age(k, t, text, age):
+    s = read(k, t, text)
+    assert s.child and s.age == age
+
+
+def test_a_number_that_is_not_an_age_is_not_read_as_one(k, t):
+    assert read(k, t, "my son 10 minutes ago got into a car with an older man").age is None
+
+
+@pytest.mark.parametrize(("text", "indicator"), [
+    ("she's been knocking about with 19 and 20 year olds from the estate", "abusive_adults"),
+    ("a man outside the shop hands out free cigs to the kids", "rewards"),
+    ("he told her she can sleep at his flat whenever she wants", "abusive_adults"),
+    ("she met up with older men she found through a dating app", "abusive_adults"),
+])
+def test_more_ways_of_describing_the_signs(k, t, text, indicator):
+    assert indicator in read(k, t, text).signs
+
+
+def test_a_learning_disability_and_a_sign_are_a_concern_without_the_word_child(k, t):
+    r = reply(k, t, "YP with a learning disability was seen leaving with two adult males tonight")
+    assert r is not None and r.kind == "situation"
+    assert "referral to the Children's Access Point is required" in text_of(r)
+
+
+def test_after_a_999_reply_a_described_child_is_told_what_to_do_even_with_no_known_sign(k, t):
+    text = "a young person I support is with someone right now and I can't reach her"
+    r = conversation.respond(k, t, text, "", 0.0, Context(), "practitioner", danger=True)
+    assert r is not None and r.kind == "situation" and "01325 406222" in text_of(r)
+    assert "matches these of the 14 risk indicators" not in text_of(r)  # no sign named, no empty list
+
+
+def test_after_a_999_reply_a_child_writing_gets_childline(k, t):
+    r = conversation.respond(k, t, "im 12 and a man keeps waiting for me by the park", "", 0.0, Context(),
+                             "practitioner", danger=True)
+    assert r is not None and "0800 1111" in text_of(r) and "999" in text_of(r)
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("school nurse - a girl in year 9 says an older man buys her vapes", "practitioner"),
+    ("resi worker: one of ours came back drunk at 3am", "practitioner"),
+    ("i work in a school and a pupil told me something", "practitioner"),
+    ("my lad is 12 and has a new phone", "parent"),
+    ("a girl in my class has a 20 year old boyfriend", None),  # a child may write this too
+])
+def test_who_is_writing(text, role):
+    from cse_core import audience
+
+    assert audience.detect(text) == role
+
+
+def test_a_described_child_read_as_a_role_gets_what_to_look_out_for(k, t):
+    r = conversation.respond(k, t, "year 7 girl has gone very quiet since her nan died", "inform_practitioner", 0.8,
+                             Context(), "practitioner")
+    assert r is not None and r.kind == "watch" and "01325 406222" in text_of(r)
+
+
+def test_a_role_alone_is_still_a_role(k, t):
+    assert conversation.respond(k, t, "I'm a parent", "inform_parent", 0.9, Context(), "parent") is None

@@ -32,6 +32,11 @@ def talk(bot, sender, *messages):
     (["explain the boyfriend model", "and the party model?"], "lift home"),
     # comparisons
     (["what's the boyfriend model", "how is that different from the party model?"], "Side by side"),
+    # third blind round (own wording): a place in a list, both sides of one stage, what now
+    (["what are the stages of grooming", "whats the second one"], "introduced to one or more older men"),
+    (["the exchange of favours stage", "what's the stage before it", "and after?"], "unwillingness"),
+    (["what are the signs", "ok I've spotted a couple of those, now what"], CAP_PHONE),
+    (["what is the MEG", "when does it happen"], "monthly"),
 ])
 def test_a_follow_up_is_read_against_the_topic(bot, sender, turns, expected):
     replies = talk(bot, sender, *turns)
@@ -135,3 +140,8 @@ def test_after_an_outcome_a_level_follow_up_reads_its_pathway(bot, sender):
     bot.say(sender, "no")
     reply = bot.say(sender, "and if it was high?")
     assert "high risk" in reply and "Children's First Response Team" in reply
+
+
+def test_a_worker_read_as_a_childs_disclosure_is_told_what_to_do(bot, sender):
+    reply = bot.say(sender, "school nurse - a 15 yr old lad I see says men he meets on an app give him money")
+    assert CAP_PHONE in reply
