@@ -9,6 +9,7 @@ event types, action, intent, slot and entity names, timestamps, policies, confid
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import Any
 
 from cse_core.redaction import redact, redact_value
@@ -33,6 +34,7 @@ ENTITY_STRUCTURAL = frozenset({"entity", "start", "end", "confidence_entity", "e
 MEMO_SIZE = 4096
 MEMO_MAX_CHARS = 8000  # longer texts are rare (a long answer at most) and redacted each time
 _memo: dict[bytes, str] = {}
+_memo_lock = threading.Lock()  # the store redacts on the event loop and on the text thread
 
 
 def _redact_text(text: str) -> str:
@@ -42,9 +44,10 @@ def _redact_text(text: str) -> str:
     found = _memo.get(digest)
     if found is None:
         found = redact(text)
-        if len(_memo) >= MEMO_SIZE:
-            _memo.pop(next(iter(_memo)))
-        _memo[digest] = found
+        with _memo_lock:
+            if len(_memo) >= MEMO_SIZE:
+                _memo.pop(next(iter(_memo)), None)
+            _memo[digest] = found
     return found
 
 
