@@ -42,6 +42,7 @@ DEFAULT_TIMEOUT_S = 3.0
 PROBE_INTERVAL_S = 0.5
 PROBE_TIMEOUT_S = 1.0
 TIMEOUT_KEY = "cse_timeout_s"
+STALE_RETRY_S = 0.5  # a stale kept connection fails within this; a later drop is not retried
 
 
 @dataclass
@@ -165,10 +166,18 @@ class ActionServerEndpoint(EndpointConfig):
             self._failed(action)
             raise ActionServerDown(f"action server unavailable (not called for {action})")
         kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_s)
+        started = time.monotonic()
         try:
             try:
                 return await super().request(method, subpath, content_type, compress, **dict(kwargs))
-            except aiohttp.ServerDisconnectedError:  # a kept connection the server had closed
+            except aiohttp.ServerDisconnectedError:
+                # A kept connection the server had closed fails at once, before the call reached
+                # it: sent again on a new one. A drop later may come after the action ran (a
+                # screening record kept): not sent twice. The retry has only the time left.
+                spent = time.monotonic() - started
+                if spent > STALE_RETRY_S:
+                    raise
+                kwargs["timeout"] = aiohttp.ClientTimeout(total=max(0.1, self.timeout_s - spent))
                 return await super().request(method, subpath, content_type, compress, **kwargs)
         except ClientResponseError as exc:
             if exc.status != 400:  # 400: the action rejected its run (a form's validation): not a failure

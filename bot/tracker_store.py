@@ -122,6 +122,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         try:
             if _ran_forget(tracker):
                 await self._db(storage.forget, self.engine, tracker.sender_id)
+                redaction_events.forget_memo()
                 return
             stored = getattr(tracker, STORED_MARK, None)
             if stored is None:  # a tracker this store did not load: count, as Rasa does

@@ -101,7 +101,8 @@ class SafetyCheck(GraphComponent):
             return None
         if reading.settled:
             return None  # past, over, habitual, hypothetical, quoted or asked about: the situation answer
-        if reading.about_another and not reading.now and safety.asks_advice(text):
+        if reading.about_another and not reading.now and safety.asks_advice(text) \
+                and not safety.mentions_serious_danger(text):
             # an adult asking everyday advice about a child ("any tips for her first sleepover?"),
             # nothing now or soon; a child asking "is that ok?" about themselves is still judged
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from cse_core.redaction import redact, redact_value
@@ -51,27 +52,36 @@ def _redact_text(text: str) -> str:
     return found
 
 
+def forget_memo() -> None:
+    """Empty the memo (a person asked to be forgotten: nothing of theirs stays, even redacted)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def redact_event(data: dict[str, Any]) -> dict[str, Any]:
-    """The event dict as it may be stored (a new dict; ``data`` is not changed)."""
+    """The event dict as it may be stored (a new dict; ``data`` is not changed). What a person
+    typed (a user event) is redacted afresh and never remembered: redaction removes
+    identifiers, not what was told."""
+    text_fn = redact if data.get("event") == "user" else _redact_text
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key in STRUCTURAL:
             out[key] = value
         elif key in ("parse_data", "user_featurization") and isinstance(value, dict):
-            out[key] = _parse_data(value)
+            out[key] = _parse_data(value, text_fn)
         else:
-            out[key] = redact_value(value, _redact_text)
+            out[key] = redact_value(value, text_fn)
     return out
 
 
-def _parse_data(parse: dict[str, Any]) -> dict[str, Any]:
+def _parse_data(parse: dict[str, Any], text_fn: Callable[[str], str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in parse.items():
         if key in PARSE_STRUCTURAL:
             out[key] = value
         elif key == "entities" and isinstance(value, list):
-            out[key] = [{k: v if k in ENTITY_STRUCTURAL else redact_value(v, _redact_text) for k, v in ent.items()}
-                        if isinstance(ent, dict) else redact_value(ent, _redact_text) for ent in value]
+            out[key] = [{k: v if k in ENTITY_STRUCTURAL else redact_value(v, text_fn) for k, v in ent.items()}
+                        if isinstance(ent, dict) else redact_value(ent, text_fn) for ent in value]
         else:
-            out[key] = redact_value(value, _redact_text)
+            out[key] = redact_value(value, text_fn)
     return out

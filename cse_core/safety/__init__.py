@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from cse_core.safety.detector import check, read
 from cse_core.safety.lexicon import LEXICON_PATH
-from cse_core.safety.mentions import asks_advice, mentions_danger
+from cse_core.safety.mentions import asks_advice, mentions_danger, mentions_serious_danger
 from cse_core.safety.normalise import normalise
 from cse_core.safety.result import DISCLOSURE, EMERGENCY, SAFE, Reading, SafetyResult
 
 __all__ = ["DISCLOSURE", "EMERGENCY", "LEXICON_PATH", "SAFE", "Reading", "SafetyResult", "asks_advice", "check",
-           "mentions_danger", "normalise", "read"]
+           "mentions_danger", "mentions_serious_danger", "normalise", "read"]

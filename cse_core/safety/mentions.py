@@ -11,6 +11,8 @@ from cse_core.safety.normalise import _WORD_RE, normalise
 # Word lists of word_lists.yml (what each is for is said there).
 _DANGER_CLASSES = word_list("danger_classes")
 _DANGER_EXTRA = word_list("danger_words")
+_SERIOUS_CLASSES = word_list("serious_danger_classes")
+_SERIOUS_WORDS = word_list("serious_danger_words")
 _ADVICE = re.compile(rf"(?<![a-z'])(?:{alternation(word_list('advice_phrases'))})(?![a-z'])")
 
 
@@ -24,6 +26,21 @@ def mentions_danger(text: str) -> bool:
     vocab = frozenset().union(*(lex[name] for name in _DANGER_CLASSES)) | _DANGER_EXTRA
     adult_age = any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
     return bool(words & vocab) or adult_age
+
+
+def _words(text: str) -> set[str]:
+    words = {w.lower() for w in _WORD_RE.findall(normalise(text))}
+    return words | {w.split("'")[0] for w in words}
+
+
+def mentions_serious_danger(text: str) -> bool:
+    """A word of serious danger (a dangerous adult, drugs, a weapon, an injury, distress, a
+    sexual act or image) or an adult's age: what an advice question must not have for the
+    classifier to stay quiet on it."""
+    lex = _lexicon()
+    words = _words(text)
+    vocab = frozenset().union(*(lex[name] for name in _SERIOUS_CLASSES)) | _SERIOUS_WORDS
+    return bool(words & vocab) or any(w.isdigit() and 18 <= int(w) <= 99 for w in words)
 
 
 def asks_advice(text: str) -> bool:

@@ -28,11 +28,19 @@ class FakeActionServer:
         self.delay = 0.0
         self.calls = 0
         self.peers: set[tuple] = set()  # the client ends of the connections calls came on
+        self.drop = 0  # the next calls whose connection is closed with no answer
+        self.drop_after = 0.0  # ...after this many seconds
         self.runner: web.AppRunner | None = None
 
     async def webhook(self, request: web.Request) -> web.Response:
         self.calls += 1
         self.peers.add(request.transport.get_extra_info("peername"))
+        if self.drop:
+            self.drop -= 1
+            await asyncio.sleep(self.drop_after)
+            request.transport.close()
+            await asyncio.sleep(0.05)
+            return web.Response()
         while self.hang:
             await asyncio.sleep(0.05)
         await asyncio.sleep(self.delay)
@@ -176,6 +184,27 @@ def test_a_restarted_server_is_reached_on_a_new_connection_without_a_failed_call
             assert report.failed_actions == [] and not ep.breaker.is_open
         finally:
             await restarted.stop()
+
+    asyncio.run(main())
+
+
+def test_a_connection_dropped_at_once_is_sent_again_and_one_dropped_later_is_not():
+    async def main() -> None:
+        server = FakeActionServer()
+        await server.start()
+        try:
+            ep = endpoint(server.url, timeout=2.0)
+            report = TurnReport()
+            current_turn.set(report)
+            server.drop = 1  # as a kept connection the server had closed
+            assert (await call(ep))["responses"]
+            assert server.calls == 2 and report.failed_actions == []
+            server.drop, server.drop_after = 1, 0.8  # the action may have run: not again
+            with pytest.raises(ActionServerDown):
+                await call(ep)
+            assert server.calls == 3 and report.failed_actions == ["action_answer"]
+        finally:
+            await server.stop()
 
     asyncio.run(main())
 

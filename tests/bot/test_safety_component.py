@@ -129,3 +129,13 @@ def test_an_adults_everyday_advice_question_is_not_an_alarm_by_the_classifier_al
 def test_a_child_asking_is_that_ok_is_still_judged_by_the_classifier():
     text = "we play a game at his house that i dont like, is that ok"
     assert _run(_message(text, [("emergency", 0.6), ("ask_what_to_do", 0.3)])) in {"emergency", "disclosure"}
+
+
+@pytest.mark.parametrize("text", [
+    "any tips, my daughter has taken an overdose",
+    "is that ok? a 40 year old man is messaging my 11 year old daughter asking for pics",
+    "my daughter is going to meet a 40 year old man from snapchat at a hotel, is it ok to let her",
+])
+def test_asking_politely_does_not_hide_serious_danger_from_the_classifier(text):
+    """Found in review: the advice guard let 'any tips,' silence an overdose the rules missed."""
+    assert _run(_message(text, [("emergency", 0.9), ("ask_what_to_do", 0.05)])) in {"emergency", "disclosure"}
