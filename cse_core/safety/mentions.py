@@ -21,16 +21,19 @@ def mentions_danger(text: str) -> bool:
     does not let the classifier alone alarm on an everyday question without one ("my son's
     shooting hoops at the park with his mates, is there a youth club nearby?")."""
     lex = _lexicon()
-    words = {w.lower() for w in _WORD_RE.findall(normalise(text))}
-    words |= {w.split("'")[0] for w in words}
+    words = _words(text)
     vocab = frozenset().union(*(lex[name] for name in _DANGER_CLASSES)) | _DANGER_EXTRA
-    adult_age = any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
-    return bool(words & vocab) or adult_age
+    return bool(words & vocab) or _adult_age(words)
 
 
 def _words(text: str) -> set[str]:
+    """The message's words in lower case, each also without what follows an apostrophe."""
     words = {w.lower() for w in _WORD_RE.findall(normalise(text))}
     return words | {w.split("'")[0] for w in words}
+
+
+def _adult_age(words: set[str]) -> bool:
+    return any(w.isdigit() and 18 <= int(w) <= 99 for w in words)  # "he's 30"
 
 
 def mentions_serious_danger(text: str) -> bool:
@@ -40,7 +43,7 @@ def mentions_serious_danger(text: str) -> bool:
     lex = _lexicon()
     words = _words(text)
     vocab = frozenset().union(*(lex[name] for name in _SERIOUS_CLASSES)) | _SERIOUS_WORDS
-    return bool(words & vocab) or any(w.isdigit() and 18 <= int(w) <= 99 for w in words)
+    return bool(words & vocab) or _adult_age(words)
 
 
 def asks_advice(text: str) -> bool:
